@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything installs into .venv from the
+# lock files in requirements/ (uv when it is on PATH, pip otherwise).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint install install-dev browser check-migrations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.base-installed: requirements/base.lock | $(BIN)/python
+	@if command -v uv >/dev/null 2>&1; then uv pip install --python $(BIN)/python -r requirements/base.lock; \
+	else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -r requirements/base.lock; fi
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
+	@if command -v uv >/dev/null 2>&1; then uv pip install --python $(BIN)/python -r requirements/dev.lock; \
+	else $(BIN)/python -m pip install --quiet -r requirements/dev.lock; fi
+	touch $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+# the demo: migrate, load demo data, then web + Celery worker + beat; Ctrl-C stops all three
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Open http://127.0.0.1:$(PORT)/   (logins above; Ctrl-C stops web, worker and beat)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A config worker --loglevel=INFO --pool=solo --without-gossip --without-mingle & \
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload; \
+	wait
+
+# Debian's chromium for the browser tests (`playwright install` cannot download here)
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
+	fi
+
+test: install-dev browser
+	$(BIN)/python manage.py check --settings=config.settings.test
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy transfers workflows notifications
+
+clean:
+	rm -rf var $(VENV)

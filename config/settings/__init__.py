@@ -1,0 +1,1 @@
+"""Settings split per environment: base, local (make run), test, production."""

@@ -1,0 +1,26 @@
+"""Shared fixtures: Celery runs eagerly, media goes to a temporary folder, demo-like data via factories."""
+
+from __future__ import annotations
+
+import pytest
+
+from config.celery_app import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db):
+    from tests.factories import build_world
+
+    return build_world()

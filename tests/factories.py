@@ -1,0 +1,128 @@
+"""Factories and a small world: two institutions, a user for every role in each."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from transfers.models import Institution, Membership, Role, RulePack, TransferCase
+from transfers.services.filing import AchievementData, InventorData, case_file
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf(name: str = "file.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def docx(name: str = "file.docx") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    last_name = "张"
+    first_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    password = factory.django.Password("pw")
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"U{n}")
+    name = factory.LazyAttribute(lambda i: f"{i.code}大学")
+    rule_pack = factory.LazyFunction(lambda: RulePack.objects.get(code="national", version=1))
+    contact_email = "tto@example.cn"
+
+
+@dataclass
+class Side:
+    institution: Institution
+    users: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, role: str) -> Any:
+        try:
+            return self.__dict__["users"][role]
+        except KeyError as exc:
+            raise AttributeError(role) from exc
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+
+
+def make_side(code: str) -> Side:
+    institution = InstitutionFactory(code=code)
+    side = Side(institution)
+    for role in Role.values:
+        user = UserFactory(username=f"{code.lower()}_{role}")
+        Membership.objects.create(user=user, institution=institution, role=role)
+        side.users[role] = user
+    return side
+
+
+def build_world() -> World:
+    return World(a=make_side("AAA"), b=make_side("BBB"))
+
+
+def achievement_data(title: str = "一种耐旱马铃薯种薯快速繁育方法", number: str = "", kind: str = "know_how",
+                     shares: tuple[str, ...] = ("60", "40")) -> AchievementData:
+    names = ["王𠮷祥", "马堃", "李三", "赵四"]
+    return AchievementData(
+        kind=kind, number=number, title=title,
+        inventors=[InventorData(names[i], Decimal(s), i == 0) for i, s in enumerate(shares)],
+    )
+
+
+def file_case(side: Side, *, count: int = 1, by: Any = None, **fields: Any) -> TransferCase:
+    values = {
+        "title": "耐旱马铃薯技术转让",
+        "mode": "assignment",
+        "counterparty_name": "甘肃陇原科技发展有限公司",
+        "pricing_method": "negotiated",
+        "price_kind": "lump_sum",
+        "price_amount": Decimal("12.5000"),
+        "price_terms": "",
+    }
+    values.update(fields)
+    return case_file(
+        institution=side.institution,
+        by=by or side.applicant,
+        fields=values,
+        existing=[],
+        new=[achievement_data(title=f"成果{n}号：一种耐旱马铃薯种薯快速繁育方法") for n in range(1, count + 1)],
+        attachments=[("disclosure_form", pdf("披露表.pdf"))],
+    )
+
+
+def assert_flow_agrees(case: TransferCase) -> None:
+    """The flow's open tasks are exactly the task of the case's stage."""
+    from workflows.flow import STAGE_NODES
+    from workflows.selectors import open_task_names
+
+    case.refresh_from_db()
+    assert open_task_names(case) == STAGE_NODES.get(case.stage, set()), (case.stage, open_task_names(case))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransfersConfig(AppConfig):
+    name = "transfers"
+    verbose_name = _("成果转化")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,51 @@
+"""The one explicit hook between the domain and the rest: domain events and their handlers.
+
+A service emits an event inside its transaction; every handler runs there too, so a failing
+handler rolls the whole transition back. Handlers are registered in ``AppConfig.ready()`` of the
+subscribing app and listed in docs/architecture.md:
+
+- ``workflows.handlers.sync_flow_with_case``: starts the process on submit, cancels it when a
+  case leaves the flow from outside a task (withdrawal, termination).
+- ``notifications.handlers.queue_notifications``: writes outbox rows for the people concerned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from .models import TransferCase
+
+
+@dataclass(frozen=True)
+class CaseTransitioned:
+    case: TransferCase
+    action: str
+    from_stage: str
+    to_stage: str
+    actor: AbstractBaseUser | None
+    comment: str = ""
+
+
+Handler = Callable[[CaseTransitioned], None]
+_handlers: list[Handler] = []
+
+
+def subscribe(handler: Handler) -> Handler:
+    """Register a handler once (idempotent, so a re-run ``ready()`` does not double it)."""
+    if handler not in _handlers:
+        _handlers.append(handler)
+    return handler
+
+
+def handlers() -> tuple[Handler, ...]:
+    return tuple(_handlers)
+
+
+def emit(event: CaseTransitioned) -> None:
+    for handler in _handlers:
+        handler(event)

@@ -1,0 +1,179 @@
+"""Forms of the filing pages. They parse and validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Achievement, AchievementKind, AttachmentKind, Institution, TransferCase
+from .services.filing import AchievementData, InventorData
+from .validators import parse_wan_yuan, validate_achievement_number, validate_credit_code
+
+NEW_ACHIEVEMENT_ROWS = 3
+INVENTOR_ROWS = 8
+ATTACHMENT_ROWS = 3
+
+
+class AchievementChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Achievement) -> str:
+        number = f" · {obj.number_display}" if obj.number_display else ""
+        return f"{obj.title}（{obj.get_kind_display()}{number}）"
+
+
+class WanYuanField(forms.CharField):
+    """An amount in 10k CNY, exact to 4 places, never a float."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        value = super().to_python(value)
+        if value in ("", None):
+            return None
+        return parse_wan_yuan(value)
+
+
+class CaseForm(forms.ModelForm):
+    institution = forms.ModelChoiceField(label=_("单位"), queryset=Institution.objects.none())
+    existing_achievements = AchievementChoiceField(
+        label=_("选择已登记的成果"),
+        queryset=Achievement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    price_amount = WanYuanField(label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。"))
+
+    class Meta:
+        model = TransferCase
+        fields = [
+            "institution",
+            "title",
+            "mode",
+            "counterparty_name",
+            "counterparty_credit_code",
+            "counterparty_contact",
+            "related_party",
+            "related_party_statement",
+            "pricing_method",
+            "price_kind",
+            "price_amount",
+            "price_terms",
+        ]
+        widgets = {"related_party_statement": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, institutions: Any, achievements: Any, editing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if institutions.count() == 1:
+            self.fields["institution"].initial = institutions.first()
+        self.fields["existing_achievements"].queryset = achievements
+        if editing:
+            del self.fields["institution"]
+            self.fields["existing_achievements"].initial = list(self.instance.achievements.all())
+
+    def clean_counterparty_credit_code(self) -> str:
+        code = (self.cleaned_data.get("counterparty_credit_code") or "").strip()
+        return validate_credit_code(code) if code else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("related_party") and not (data.get("related_party_statement") or "").strip():
+            self.add_error("related_party_statement", _("关联交易须填写关联关系说明。"))
+        if data.get("price_amount") is None and not (data.get("price_terms") or "").strip():
+            self.add_error("price_amount", _("请填写金额，或按合同原文填写价款条款（如提成比例）。"))
+        return data
+
+    def case_fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"institution", "existing_achievements"}}
+
+
+class NewAchievementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("成果类型"), choices=[("", "---------"), *AchievementKind.choices], required=False)
+    number = forms.CharField(label=_("专利号/登记号"), max_length=60, required=False)
+    title = forms.CharField(label=_("成果名称"), max_length=300, required=False)
+    field = forms.CharField(label=_("技术领域"), max_length=120, required=False)
+    keywords = forms.CharField(label=_("关键词"), max_length=200, required=False)
+    abstract = forms.CharField(label=_("摘要"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("title") and not data.get("number"):
+            return data  # an empty row
+        if not data.get("title"):
+            self.add_error("title", _("请填写成果名称。"))
+        if not data.get("kind"):
+            self.add_error("kind", _("请选择成果类型。"))
+            return data
+        try:
+            data["normalised"] = validate_achievement_number(data["kind"], data.get("number", ""))
+        except ValidationError as exc:
+            self.add_error("number", exc)
+        return data
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.cleaned_data.get("title"))
+
+
+class InventorForm(forms.Form):
+    row = forms.TypedChoiceField(
+        label=_("所属成果"),
+        coerce=int,
+        choices=[(i, _("新成果 %(n)s") % {"n": i}) for i in range(1, NEW_ACHIEVEMENT_ROWS + 1)],
+        initial=1,
+    )
+    name = forms.CharField(label=_("完成人姓名"), max_length=100, required=False)
+    share = forms.DecimalField(
+        label=_("份额（%）"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100, required=False
+    )
+    is_main_contributor = forms.BooleanField(label=_("主要贡献人"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("name") and data.get("share") is None:
+            self.add_error("share", _("请填写份额。"))
+        if data.get("share") is not None and not data.get("name"):
+            self.add_error("name", _("请填写姓名。"))
+        return data
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("文件类型"), choices=AttachmentKind.choices, initial=AttachmentKind.DISCLOSURE_FORM)
+    file = forms.FileField(label=_("文件"), required=False)
+
+
+NewAchievementFormSet = forms.formset_factory(NewAchievementForm, extra=NEW_ACHIEVEMENT_ROWS, max_num=NEW_ACHIEVEMENT_ROWS)
+InventorFormSet = forms.formset_factory(InventorForm, extra=INVENTOR_ROWS, max_num=INVENTOR_ROWS)
+AttachmentFormSet = forms.formset_factory(AttachmentForm, extra=ATTACHMENT_ROWS, max_num=ATTACHMENT_ROWS)
+
+
+def new_achievements(achievement_formset: Any, inventor_formset: Any) -> list[AchievementData]:
+    """Combine the rows of the two formsets into achievements with their inventors."""
+    by_row: dict[int, list[InventorData]] = {}
+    for form in inventor_formset:
+        data = form.cleaned_data
+        if data.get("name"):
+            by_row.setdefault(data["row"], []).append(
+                InventorData(name=data["name"], share=data["share"], is_main_contributor=data["is_main_contributor"])
+            )
+    result = []
+    for index, form in enumerate(achievement_formset, start=1):
+        data = form.cleaned_data
+        if not data.get("title"):
+            continue
+        result.append(
+            AchievementData(
+                kind=data["kind"], number=data.get("number", ""), title=data["title"], field=data.get("field", ""),
+                abstract=data.get("abstract", ""), keywords=data.get("keywords", ""), inventors=by_row.get(index, []),
+            )
+        )
+    return result
+
+
+def uploads(attachment_formset: Any) -> list[tuple[str, Any]]:
+    return [(f.cleaned_data["kind"], f.cleaned_data["file"]) for f in attachment_formset if f.cleaned_data.get("file")]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,717 @@
+"""Models of the transfer domain.
+
+``TransferCase.stage`` is the legal truth: an ``FSMField(protected=True)`` that only its declared
+transitions change, and only services in ``transfers.services`` call those transitions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from . import clock, permissions
+from .validators import display_patent_number, wan_yuan_to_capitals
+
+# --------------------------------------------------------------------------------------------
+# Choices
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申请人")
+    TTO_OFFICER = "tto_officer", _("技术转移办公室专员")
+    ASSESSOR = "assessor", _("评估人员")
+    EXPERT = "expert", _("论证专家")
+    DECISION_SECRETARY = "decision_secretary", _("决策秘书")
+    INSTITUTION_ADMIN = "institution_admin", _("单位管理员")
+
+
+class AchievementKind(models.TextChoices):
+    INVENTION_PATENT = "invention_patent", _("发明专利")
+    UTILITY_MODEL = "utility_model", _("实用新型专利")
+    DESIGN_PATENT = "design_patent", _("外观设计专利")
+    SOFTWARE_COPYRIGHT = "software_copyright", _("计算机软件著作权")
+    IC_LAYOUT = "ic_layout", _("集成电路布图设计")
+    PLANT_VARIETY = "plant_variety", _("植物新品种")
+    KNOW_HOW = "know_how", _("技术秘密")
+    OTHER = "other", _("其他")
+
+
+class TransferMode(models.TextChoices):
+    RD_COOPERATION = "rd_cooperation", _("研发合作")
+    ASSIGNMENT = "assignment", _("转让")
+    ORDINARY_LICENCE = "ordinary_licence", _("普通许可")
+    EXCLUSIVE_LICENCE = "exclusive_licence", _("排他许可")
+    SOLE_LICENCE = "sole_licence", _("独占许可")
+    EQUITY_INVESTMENT = "equity_investment", _("作价投资")
+    SPIN_OFF = "spin_off", _("创办公司")
+
+
+class PricingMethod(models.TextChoices):
+    NEGOTIATED = "negotiated", _("协议定价")
+    LISTED = "listed", _("技术交易市场挂牌交易")
+    AUCTION = "auction", _("拍卖")
+
+
+class PriceKind(models.TextChoices):
+    LUMP_SUM = "lump_sum", _("一次性支付")
+    INSTALMENTS = "instalments", _("分期支付")
+    ROYALTY = "royalty", _("提成支付")
+    EQUITY = "equity", _("股权")
+    MIXED = "mixed", _("混合方式")
+
+
+class Stage(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PRELIMINARY_REVIEW = "preliminary_review", _("初审")
+    ASSESSMENT = "assessment", _("评估")
+    DEMONSTRATION = "demonstration", _("论证")
+    DECISION = "decision", _("决策")
+    PUBLICITY = "publicity", _("公示")
+    IMPLEMENTATION = "implementation", _("实施")
+    COMPLETED = "completed", _("已完成")
+    RETURNED = "returned", _("退回修改")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    OBJECTION_REVIEW = "objection_review", _("异议处理")
+    TERMINATED = "terminated", _("已终止")
+
+
+#: stages a reviewer can return a case from (seed 003 三.2: 初审、评估、论证、决策)
+RETURNABLE_STAGES = [Stage.PRELIMINARY_REVIEW, Stage.ASSESSMENT, Stage.DEMONSTRATION, Stage.DECISION]
+#: a case may be withdrawn at any stage before publicity
+WITHDRAWABLE_STAGES = [Stage.DRAFT, Stage.RETURNED, *RETURNABLE_STAGES]
+TERMINABLE_STAGES = [Stage.PUBLICITY, Stage.OBJECTION_REVIEW, Stage.IMPLEMENTATION]
+FINAL_STAGES = [Stage.COMPLETED, Stage.REJECTED, Stage.WITHDRAWN, Stage.TERMINATED]
+
+
+class AttachmentKind(models.TextChoices):
+    DISCLOSURE_FORM = "disclosure_form", _("成果披露表")
+    VALUATION_REPORT = "valuation_report", _("评估报告")
+    EXPERT_OPINION = "expert_opinion", _("专家论证意见")
+    DECISION_MINUTES = "decision_minutes", _("决策会议纪要")
+    CONTRACT = "contract", _("合同")
+    OTHER = "other", _("其他")
+
+
+# --------------------------------------------------------------------------------------------
+# Rule packs
+
+
+class RulePack(models.Model):
+    """A versioned set of the numbers that differ by jurisdiction, each with its clause.
+
+    Rows are immutable: editing creates a new version (``services.rules.rule_pack_new_version``);
+    a case pins the version in force when it was submitted.
+    """
+
+    code = models.SlugField(_("代码"), max_length=40)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    name = models.CharField(_("名称"), max_length=200)
+    publicity_days = models.PositiveIntegerField(
+        _("公示期（天）"), validators=[MinValueValidator(15)], default=15
+    )
+    publicity_working_days = models.BooleanField(_("按工作日计算"), default=False)
+    publicity_start_day_counts = models.BooleanField(_("公示首日计入期间"), default=False)
+    publicity_closing_time = models.TimeField(_("公示截止时刻"), default=datetime.time(17, 0))
+    stage_due_days = models.JSONField(_("各环节办理时限（天）"), default=dict, blank=True)
+    expert_quorum = models.PositiveIntegerField(_("论证专家最少人数"), default=3)
+    reward_floor_transfer_pct = models.DecimalField(
+        _("转让/许可净收入奖励下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
+    )
+    reward_floor_equity_pct = models.DecimalField(
+        _("作价投资股份奖励下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
+    )
+    main_contributor_floor_pct = models.DecimalField(
+        _("主要贡献人员奖励份额下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
+    )
+    clauses = models.JSONField(_("依据条款"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("规则包")
+        verbose_name_plural = _("规则包")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="rulepack_code_version_unique"),
+            models.CheckConstraint(condition=Q(publicity_days__gte=15), name="rulepack_publicity_floor"),
+        ]
+        ordering = ["code", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("规则包版本不可修改，请创建新版本。"), code="rulepack_immutable")
+        super().save(*args, **kwargs)
+
+    def due_days(self, stage: str) -> int | None:
+        value = self.stage_due_days.get(stage)
+        return int(value) if value is not None else None
+
+    def clause(self, field: str) -> str:
+        return str(self.clauses.get(field, ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Institutions and people
+
+
+class Institution(models.Model):
+    code = models.CharField(
+        _("单位代码"),
+        max_length=20,
+        unique=True,
+        help_text=_("用于案件编号与公示编号，如 LZU。"),
+    )
+    name = models.CharField(_("单位名称"), max_length=200)
+    rule_pack = models.ForeignKey(
+        RulePack, verbose_name=_("规则包"), on_delete=models.PROTECT, related_name="institutions"
+    )
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    address = models.CharField(_("通讯地址"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one institution. One user may hold several roles in several institutions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    external = models.BooleanField(_("外部人员"), default=False)
+
+    class Meta:
+        verbose_name = _("角色成员")
+        verbose_name_plural = _("角色成员")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "institution", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.institution.code} · {self.get_role_display()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Achievements and inventors
+
+
+class Achievement(models.Model):
+    """A scientific or technological achievement. Titles recur; type + number identify it."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="achievements"
+    )
+    kind = models.CharField(_("成果类型"), max_length=30, choices=AchievementKind.choices)
+    number = models.CharField(_("登记号（规范化）"), max_length=40, blank=True, db_index=True)
+    number_as_entered = models.CharField(_("专利号/登记号"), max_length=60, blank=True)
+    title = models.CharField(_("成果名称"), max_length=300)
+    field = models.CharField(_("技术领域"), max_length=120, blank=True)
+    abstract = models.TextField(_("摘要"), blank=True)
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True)
+    achieved_on = models.DateField(_("取得日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("科技成果")
+        verbose_name_plural = _("科技成果")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "kind", "number"],
+                condition=~Q(number=""),
+                name="achievement_number_unique_per_institution",
+            )
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def number_display(self) -> str:
+        """The number as the applicant typed it, or a readable form of the normalised one."""
+        if self.number_as_entered:
+            return self.number_as_entered
+        return display_patent_number(self.number) if self.number else ""
+
+    def shares_total(self) -> Decimal:
+        total = self.inventors.aggregate(total=Sum("share"))["total"]
+        return total or Decimal("0")
+
+
+class Inventor(models.Model):
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="inventors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("本单位用户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inventorships",
+    )
+    name = models.CharField(_("姓名"), max_length=100)
+    share = models.DecimalField(
+        _("贡献份额（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    is_main_contributor = models.BooleanField(_("主要贡献人"), default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("完成人")
+        verbose_name_plural = _("完成人")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.share}%)"
+
+
+# --------------------------------------------------------------------------------------------
+# The case
+
+
+def _role_permission(*roles: str) -> Any:
+    def check(case: TransferCase, user: Any) -> bool:
+        return permissions.has_role(user, case.institution_id, roles)
+
+    return check
+
+
+def _reviewer_of_current_stage(case: TransferCase, user: Any) -> bool:
+    return permissions.has_role(user, case.institution_id, permissions.STAGE_ROLES.get(case.stage, ()))
+
+
+def _case_owner(case: TransferCase, user: Any) -> bool:
+    return permissions.is_case_owner(user, case)
+
+
+class TransferCase(ConcurrentTransitionMixin, models.Model):
+    """A proposal to transfer one or more achievements of an institution to a counterparty."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="cases"
+    )
+    reference = models.CharField(_("案件编号"), max_length=40, unique=True)
+    title = models.CharField(_("案件名称"), max_length=300)
+    achievements = models.ManyToManyField(Achievement, verbose_name=_("科技成果"), related_name="cases")
+    mode = models.CharField(_("转化方式"), max_length=30, choices=TransferMode.choices)
+    counterparty_name = models.CharField(_("拟受让方/合作方"), max_length=200)
+    counterparty_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    counterparty_contact = models.CharField(_("受让方联系人及方式"), max_length=200, blank=True)
+    related_party = models.BooleanField(_("关联交易"), default=False)
+    related_party_statement = models.TextField(_("关联关系说明"), blank=True)
+    pricing_method = models.CharField(_("定价方式"), max_length=20, choices=PricingMethod.choices)
+    price_kind = models.CharField(_("价款支付方式"), max_length=20, choices=PriceKind.choices)
+    price_amount = models.DecimalField(
+        _("金额（万元）"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    price_terms = models.CharField(
+        _("价款条款"), max_length=300, blank=True, help_text=_("按合同原文填写，如“产品销售净利润的30%”。")
+    )
+    revision = models.PositiveIntegerField(_("修订版本"), default=1)
+    rule_pack = models.ForeignKey(
+        RulePack,
+        verbose_name=_("适用规则包"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    stage = FSMField(
+        _("环节"), default=Stage.DRAFT, choices=Stage.choices, protected=True, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filed_cases"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    stage_entered_at = models.DateTimeField(_("进入当前环节时间"), default=clock.now)
+    publicity_started_at = models.DateTimeField(_("公示开始"), null=True, blank=True)
+    publicity_ends_at = models.DateTimeField(_("公示截止"), null=True, blank=True)
+    publicity_paused_at = models.DateTimeField(_("公示暂停时间"), null=True, blank=True)
+    closing_reason = models.TextField(_("撤回/终止原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("转化案件")
+        verbose_name_plural = _("转化案件")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price_amount__gte=0), name="case_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("transfers:case_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def price_in_capitals(self) -> str:
+        return wan_yuan_to_capitals(self.price_amount) if self.price_amount is not None else ""
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage in FINAL_STAGES
+
+    # ---- conditions ---------------------------------------------------------------------
+
+    def has_achievements_with_full_shares(self) -> bool:
+        achievements = list(self.achievements.all())
+        return bool(achievements) and all(a.shares_total() == Decimal("100") for a in achievements)
+
+    def has_valuation(self) -> bool:
+        return self.valuations.filter(revision=self.revision).filter(
+            Q(amount__isnull=False) | Q(report__isnull=False)
+        ).exists()
+
+    def has_expert_opinion(self) -> bool:
+        return self.expert_opinions.filter(revision=self.revision).exists()
+
+    def _latest_decision(self) -> Decision | None:
+        return self.decisions.order_by("-pk").first()
+
+    def has_approving_decision(self) -> bool:
+        decision = self._latest_decision()
+        return decision is not None and decision.is_complete and decision.outcome == Decision.Outcome.APPROVE
+
+    def has_rejecting_decision(self) -> bool:
+        decision = self._latest_decision()
+        return decision is not None and decision.is_complete and decision.outcome == Decision.Outcome.REJECT
+
+    def publicity_period_over(self) -> bool:
+        return self.publicity_ends_at is not None and clock.now() >= self.publicity_ends_at
+
+    def has_contract(self) -> bool:
+        return self.attachments.filter(kind=AttachmentKind.CONTRACT).exists()
+
+    # ---- transitions (called only by transfers.services) ----------------------------------
+
+    @transition(
+        field=stage,
+        source=Stage.DRAFT,
+        target=Stage.PRELIMINARY_REVIEW,
+        conditions=[has_achievements_with_full_shares],
+        permission=_case_owner,
+    )
+    def submit(self) -> None:
+        """发起: the applicant or TTO files the case for preliminary review."""
+
+    @transition(
+        field=stage,
+        source=RETURNABLE_STAGES,
+        target=Stage.RETURNED,
+        permission=_reviewer_of_current_stage,
+    )
+    def return_for_revision(self) -> None:
+        """A reviewer returns the case to its applicant for revision."""
+
+    @transition(
+        field=stage,
+        source=Stage.RETURNED,
+        target=Stage.PRELIMINARY_REVIEW,
+        conditions=[has_achievements_with_full_shares],
+        permission=_case_owner,
+    )
+    def resubmit(self) -> None:
+        """The same case comes back as a new revision."""
+        self.revision += 1
+
+    @transition(
+        field=stage,
+        source=Stage.PRELIMINARY_REVIEW,
+        target=Stage.ASSESSMENT,
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def pass_preliminary_review(self) -> None:
+        """初审 passed."""
+
+    @transition(
+        field=stage,
+        source=Stage.ASSESSMENT,
+        target=Stage.DEMONSTRATION,
+        conditions=[has_valuation],
+        permission=_role_permission(Role.ASSESSOR),
+    )
+    def complete_assessment(self) -> None:
+        """评估 done: a valuation amount and/or a valuation report is on record."""
+
+    @transition(
+        field=stage,
+        source=Stage.DEMONSTRATION,
+        target=Stage.DECISION,
+        conditions=[has_expert_opinion],
+        permission=_role_permission(Role.EXPERT),
+    )
+    def complete_demonstration(self) -> None:
+        """论证 done: the expert opinion is on record."""
+
+    @transition(
+        field=stage,
+        source=Stage.DECISION,
+        target=Stage.PUBLICITY,
+        conditions=[has_approving_decision],
+        permission=_role_permission(Role.DECISION_SECRETARY),
+    )
+    def approve(self) -> None:
+        """决策 approved: publicity starts (公示)."""
+
+    @transition(
+        field=stage,
+        source=Stage.DECISION,
+        target=Stage.REJECTED,
+        conditions=[has_rejecting_decision],
+        permission=_role_permission(Role.DECISION_SECRETARY),
+    )
+    def reject(self) -> None:
+        """决策 rejected: the case ends."""
+
+    @transition(
+        field=stage,
+        source=Stage.PUBLICITY,
+        target=Stage.OBJECTION_REVIEW,
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def raise_objection(self) -> None:
+        """An objection received during publicity suspends it."""
+
+    @transition(
+        field=stage,
+        source=Stage.OBJECTION_REVIEW,
+        target=Stage.PUBLICITY,
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def dismiss_objection(self) -> None:
+        """The objection is dismissed: publicity resumes."""
+
+    @transition(
+        field=stage,
+        source=Stage.OBJECTION_REVIEW,
+        target=Stage.DECISION,
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def uphold_objection(self) -> None:
+        """The objection is upheld: the decision body decides again."""
+
+    @transition(
+        field=stage,
+        source=Stage.PUBLICITY,
+        target=Stage.IMPLEMENTATION,
+        conditions=[publicity_period_over],
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def finish_publicity(self) -> None:
+        """The publicity period is over with no open objection: 实施 begins."""
+
+    @transition(
+        field=stage,
+        source=Stage.IMPLEMENTATION,
+        target=Stage.COMPLETED,
+        conditions=[has_contract],
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def complete(self) -> None:
+        """The transfer is implemented (the signed contract is on file)."""
+
+    @transition(
+        field=stage,
+        source=WITHDRAWABLE_STAGES,
+        target=Stage.WITHDRAWN,
+        permission=lambda case, user: _case_owner(case, user)
+        or permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]),
+    )
+    def withdraw(self) -> None:
+        """The applicant or TTO withdraws the case before publicity."""
+
+    @transition(
+        field=stage,
+        source=TERMINABLE_STAGES,
+        target=Stage.TERMINATED,
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def terminate(self) -> None:
+        """The TTO ends a case after the decision (objection upheld, counterparty withdrew)."""
+
+
+class CaseRevision(models.Model):
+    """A snapshot of a case's content at each (re)submission, so a reviewer sees what changed."""
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="revision_unique")]
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} r{self.number}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case.public_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="attachments")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("文件类型"), max_length=30, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    revision = models.PositiveIntegerField(default=1)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("transfers:attachment_download", kwargs={"public_id": self.public_id})
+
+
+class Valuation(models.Model):
+    class Method(models.TextChoices):
+        INTERNAL = "internal", _("内部评估")
+        AGENCY = "agency", _("第三方评估机构")
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="valuations")
+    revision = models.PositiveIntegerField()
+    method = models.CharField(_("评估方式"), max_length=20, choices=Method.choices)
+    amount = models.DecimalField(_("评估值（万元）"), max_digits=16, decimal_places=4, null=True, blank=True)
+    report = models.ForeignKey(Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(_("评估说明"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.amount}"
+
+
+class ExpertOpinion(models.Model):
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", _("同意转化")
+        REVISE = "revise", _("修改后再议")
+        REJECT = "reject", _("不同意转化")
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="expert_opinions")
+    revision = models.PositiveIntegerField()
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommendation = models.CharField(_("论证结论"), max_length=20, choices=Recommendation.choices)
+    opinion = models.TextField(_("论证意见"))
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.expert}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("同意")
+        REJECT = "reject", _("不同意")
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="decisions")
+    revision = models.PositiveIntegerField()
+    outcome = models.CharField(_("决策结果"), max_length=20, choices=Outcome.choices)
+    body = models.CharField(_("决策机构"), max_length=200, help_text=_("如：校长办公会"))
+    decided_on = models.DateField(_("决策日期"))
+    minutes = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.get_outcome_display()}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.body and self.decided_on and self.minutes_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Audit trail
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionDenied("audit events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """Append-only record of every transition, written in the transition's transaction."""
+
+    case = models.ForeignKey(TransferCase, on_delete=models.PROTECT, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=clock.now)
+    action = models.CharField(_("操作"), max_length=40)
+    from_stage = models.CharField(_("原环节"), max_length=30, choices=Stage.choices)
+    to_stage = models.CharField(_("新环节"), max_length=30, choices=Stage.choices)
+    revision = models.PositiveIntegerField(default=1)
+    comment = models.TextField(_("意见"), blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.from_stage}→{self.to_stage}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionDenied("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("audit events are append-only")
+
+
+class Sequence(models.Model):
+    """Gapless counters (case references, later notice numbers), allocated under a row lock."""
+
+    key = models.CharField(max_length=80, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -1,0 +1,21 @@
+"""Permission-scoped reads: every query that depends on who is asking goes through here."""
+
+from .cases import (
+    attachment_visible_to,
+    case_timeline,
+    case_visible_to,
+    cases_visible_to,
+    filing_institutions,
+    role_holders,
+    selectable_achievements,
+)
+
+__all__ = [
+    "attachment_visible_to",
+    "case_timeline",
+    "case_visible_to",
+    "cases_visible_to",
+    "filing_institutions",
+    "role_holders",
+    "selectable_achievements",
+]

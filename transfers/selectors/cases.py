@@ -1,0 +1,87 @@
+"""Who sees which case.
+
+- superusers: every case;
+- TTO officers, assessors, decision secretaries and institution admins: every submitted case of
+  their institution, and their own drafts;
+- experts: the cases of their institution that reached demonstration;
+- applicants: the cases they filed and those naming them as inventor.
+Nobody sees another institution's cases; a case someone may not see is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .. import permissions
+from ..models import Achievement, Attachment, AuditEvent, Institution, Role, Stage, TransferCase
+
+STAFF_ROLES = {Role.TTO_OFFICER, Role.ASSESSOR, Role.DECISION_SECRETARY, Role.INSTITUTION_ADMIN}
+
+
+def cases_visible_to(user: Any) -> QuerySet[TransferCase]:
+    base = TransferCase.objects.select_related("institution")
+    if user is None or not user.is_authenticated:
+        return base.none()
+    if user.is_superuser:
+        return base.all()
+    condition = Q(created_by=user) | Q(achievements__inventors__user=user)
+    for institution_id, roles in permissions.roles_by_institution(user).items():
+        if roles & STAFF_ROLES:
+            condition |= Q(institution_id=institution_id) & ~Q(stage=Stage.DRAFT)
+        if Role.EXPERT in roles:
+            condition |= Q(institution_id=institution_id, audit_events__to_stage=Stage.DEMONSTRATION)
+    ids = TransferCase.objects.filter(condition).values("pk")
+    return base.filter(pk__in=ids)
+
+
+def case_visible_to(user: Any, public_id: Any) -> TransferCase:
+    """The case if this user may see it, else 404 (whether or not it exists)."""
+    try:
+        return cases_visible_to(user).select_related("rule_pack", "created_by").get(public_id=public_id)
+    except (TransferCase.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def attachment_visible_to(user: Any, public_id: Any) -> Attachment:
+    try:
+        return Attachment.objects.select_related("case").get(
+            public_id=public_id, case__in=cases_visible_to(user)
+        )
+    except (Attachment.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def case_timeline(case: TransferCase) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
+
+
+def filing_institutions(user: Any) -> QuerySet[Institution]:
+    """Institutions in which the user may file cases (applicant or TTO officer)."""
+    ids = [
+        institution_id
+        for institution_id, roles in permissions.roles_by_institution(user).items()
+        if roles & {Role.APPLICANT, Role.TTO_OFFICER}
+    ]
+    return Institution.objects.filter(pk__in=ids).order_by("code")
+
+
+def selectable_achievements(user: Any, institution: Institution) -> QuerySet[Achievement]:
+    """Achievements a filer may put in a case: the institution's, if the user may file there."""
+    if not permissions.has_role(user, institution.pk, {Role.APPLICANT, Role.TTO_OFFICER}):
+        return Achievement.objects.none()
+    qs = Achievement.objects.filter(institution=institution)
+    if not permissions.has_role(user, institution.pk, {Role.TTO_OFFICER}):
+        qs = qs.filter(Q(created_by=user) | Q(inventors__user=user)).distinct()
+    return qs.prefetch_related("inventors").order_by("-created_at")
+
+
+def role_holders(institution_id: int, roles: Any) -> QuerySet[Any]:
+    """Active users holding one of the roles in the institution (who to tell about new work)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, memberships__institution_id=institution_id, memberships__role__in=list(roles)
+    ).distinct()

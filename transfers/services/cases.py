@@ -1,0 +1,394 @@
+"""Stage transitions of a transfer case, one service per action (seed 003 三.2).
+
+Each service: transaction → lock the case row → guard (stage, role, preconditions, input) →
+record what the step produced (valuation, opinion, decision) → FSM transition → audit event →
+domain event (flow and outbox, same transaction). A refusal raises ``ActionRefused`` with a
+translated message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
+
+from .. import clock, events
+from ..models import (
+    AttachmentKind,
+    AuditEvent,
+    CaseRevision,
+    Decision,
+    ExpertOpinion,
+    Stage,
+    TransferCase,
+    Valuation,
+)
+from .attachments import attachment_store
+from .errors import ActionRefused
+from .snapshots import case_snapshot
+
+#: what the user is told when a transition's precondition is not met
+CONDITION_MESSAGES: dict[str, Promise] = {
+    "submit": gettext_lazy("请至少选择一项成果，并确保每项成果的完成人份额合计为 100%。"),
+    "resubmit": gettext_lazy("请确保每项成果的完成人份额合计为 100%。"),
+    "complete_assessment": gettext_lazy("请填写评估值或上传评估报告。"),
+    "complete_demonstration": gettext_lazy("请先提交专家论证意见。"),
+    "approve": gettext_lazy("请完整填写决策机构、决策日期并上传会议纪要。"),
+    "reject": gettext_lazy("请完整填写决策机构、决策日期并上传会议纪要。"),
+    "finish_publicity": gettext_lazy("公示期尚未届满，不能结束公示。"),
+    "complete": gettext_lazy("请先上传已签订的合同。"),
+}
+
+#: the verb of each action, for messages and the timeline
+ACTION_LABELS: dict[str, Promise] = {
+    "create": gettext_lazy("创建案件"),
+    "submit": gettext_lazy("提交"),
+    "return_for_revision": gettext_lazy("退回修改"),
+    "resubmit": gettext_lazy("修改后重新提交"),
+    "pass_preliminary_review": gettext_lazy("初审通过"),
+    "complete_assessment": gettext_lazy("评估完成"),
+    "complete_demonstration": gettext_lazy("论证完成"),
+    "approve": gettext_lazy("决策同意，进入公示"),
+    "reject": gettext_lazy("决策不同意"),
+    "raise_objection": gettext_lazy("收到异议，公示暂停"),
+    "dismiss_objection": gettext_lazy("异议不成立，公示继续"),
+    "uphold_objection": gettext_lazy("异议成立，重新决策"),
+    "finish_publicity": gettext_lazy("公示期满，进入实施"),
+    "complete": gettext_lazy("实施完成"),
+    "withdraw": gettext_lazy("撤回"),
+    "terminate": gettext_lazy("终止"),
+}
+
+
+def _lock(case: TransferCase) -> TransferCase:
+    return TransferCase.objects.select_for_update().select_related("institution", "rule_pack").get(pk=case.pk)
+
+
+def _guard(locked: TransferCase, action: str, by: Any) -> None:
+    method = getattr(locked, action)
+    if not can_proceed(method, check_conditions=False):
+        raise ActionRefused(
+            _("案件当前处于“%(stage)s”环节，不能执行“%(action)s”。")
+            % {"stage": locked.get_stage_display(), "action": ACTION_LABELS[action]},
+            code="wrong_stage",
+        )
+    # has_transition_perm also checks conditions: ask for the permission on its own first
+    meta = method._django_fsm
+    if not meta.has_transition_perm(locked, locked.stage, by):
+        raise ActionRefused(
+            _("您没有在本案件当前环节执行“%(action)s”的权限。") % {"action": ACTION_LABELS[action]},
+            code="forbidden",
+        )
+
+
+def _require_text(value: str, label: Promise | str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ActionRefused(_("请填写%(field)s。") % {"field": label}, code="required")
+    return value
+
+
+def _fire(
+    locked: TransferCase,
+    action: str,
+    *,
+    by: Any,
+    comment: str = "",
+    ip: str | None = None,
+    before_save: Callable[[TransferCase], None] | None = None,
+) -> TransferCase:
+    """Fire the transition on the locked row, then audit and emit, all in the caller's transaction."""
+    method = getattr(locked, action)
+    if not has_transition_perm(method, by):
+        raise ActionRefused(CONDITION_MESSAGES.get(action, _("当前条件下不能执行此操作。")), code="condition")
+    from_stage = locked.stage
+    try:
+        method()
+    except TransitionNotAllowed as exc:  # conditions changed under us; nothing is saved
+        raise ActionRefused(_("当前条件下不能执行此操作。"), code="condition") from exc
+    locked.stage_entered_at = clock.now()
+    if before_save is not None:
+        before_save(locked)
+    locked.save()
+    AuditEvent.objects.create(
+        case=locked,
+        actor=by,
+        at=clock.now(),
+        action=action,
+        from_stage=from_stage,
+        to_stage=locked.stage,
+        revision=locked.revision,
+        comment=comment,
+        ip=ip,
+    )
+    events.emit(
+        events.CaseTransitioned(
+            case=locked, action=action, from_stage=from_stage, to_stage=locked.stage, actor=by, comment=comment
+        )
+    )
+    return locked
+
+
+def _simple(action: str, *, case: TransferCase, by: Any, comment: str = "", ip: str | None = None,
+            comment_label: Promise | None = None) -> TransferCase:
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, action, by)
+        if comment_label is not None:
+            comment = _require_text(comment, comment_label)
+        return _fire(locked, action, by=by, comment=comment, ip=ip)
+
+
+# --------------------------------------------------------------------------------------------
+# 发起 initiation
+
+
+def _record_revision(locked: TransferCase) -> None:
+    CaseRevision.objects.update_or_create(
+        case=locked, number=locked.revision, defaults={"snapshot": case_snapshot(locked)}
+    )
+
+
+def case_submit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
+    """Submit a draft for preliminary review; pins the institution's rule pack version."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "submit", by)
+
+        def pin(c: TransferCase) -> None:
+            c.rule_pack = c.institution.rule_pack
+            c.submitted_at = clock.now()
+
+        locked = _fire(locked, "submit", by=by, comment=comment, ip=ip, before_save=pin)
+        _record_revision(locked)
+        return locked
+
+
+def case_return(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
+    """A reviewer returns the case to the applicant; the reason is required."""
+    return _simple("return_for_revision", case=case, by=by, comment=comment, ip=ip,
+                   comment_label=gettext_lazy("退回理由"))
+
+
+def case_resubmit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
+    """The applicant resubmits the revised case: same case, revision + 1, a new snapshot."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "resubmit", by)
+        locked = _fire(locked, "resubmit", by=by, comment=comment, ip=ip)
+        _record_revision(locked)
+        return locked
+
+
+# --------------------------------------------------------------------------------------------
+# 初审 评估 论证
+
+
+def case_pass_preliminary_review(
+    *, case: TransferCase, by: Any, comment: str = "", ip: str | None = None
+) -> TransferCase:
+    return _simple("pass_preliminary_review", case=case, by=by, comment=comment, ip=ip)
+
+
+def case_complete_assessment(
+    *,
+    case: TransferCase,
+    by: Any,
+    method: str,
+    amount: Decimal | None = None,
+    report: UploadedFile | None = None,
+    note: str = "",
+    comment: str = "",
+    ip: str | None = None,
+) -> TransferCase:
+    """Record the valuation (an amount, an agency's report, or both) and move to demonstration."""
+    if amount is None and report is None:
+        raise ActionRefused(CONDITION_MESSAGES["complete_assessment"], code="condition")
+    if amount is not None and (not isinstance(amount, Decimal) or amount < 0):
+        raise ActionRefused(_("评估值必须是不小于 0 的金额。"), code="amount")
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "complete_assessment", by)
+        stored = (
+            attachment_store(case=locked, by=by, kind=AttachmentKind.VALUATION_REPORT, upload=report)
+            if report is not None
+            else None
+        )
+        Valuation.objects.create(
+            case=locked, revision=locked.revision, method=method, amount=amount, report=stored,
+            note=note, recorded_by=by, recorded_at=clock.now(),
+        )
+        return _fire(locked, "complete_assessment", by=by, comment=comment or note, ip=ip)
+
+
+def case_complete_demonstration(
+    *, case: TransferCase, by: Any, recommendation: str, opinion: str, ip: str | None = None
+) -> TransferCase:
+    """Record the expert's opinion and move to decision."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "complete_demonstration", by)
+        opinion = _require_text(opinion, gettext_lazy("论证意见"))
+        if recommendation not in ExpertOpinion.Recommendation.values:
+            raise ActionRefused(_("请选择论证结论。"), code="required")
+        ExpertOpinion.objects.create(
+            case=locked, revision=locked.revision, expert=by, recommendation=recommendation,
+            opinion=opinion, recorded_at=clock.now(),
+        )
+        return _fire(locked, "complete_demonstration", by=by, comment=opinion, ip=ip)
+
+
+# --------------------------------------------------------------------------------------------
+# 决策 decision → 公示 publicity
+
+
+def publicity_end(start: datetime.datetime, case: TransferCase) -> datetime.datetime:
+    """End of the publicity period by the pinned rule pack (natural days; the full clock with
+    working days and holidays comes with the publicity issue)."""
+    pack = case.rule_pack or case.institution.rule_pack
+    local = timezone.localtime(start)
+    days = pack.publicity_days - (1 if pack.publicity_start_day_counts else 0)
+    last_day = local.date() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(last_day, pack.publicity_closing_time))
+
+
+def case_decide(
+    *,
+    case: TransferCase,
+    by: Any,
+    outcome: str,
+    body: str,
+    decided_on: datetime.date | None,
+    minutes: UploadedFile | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> TransferCase:
+    """Record the decision body's decision with its minutes; approval starts publicity."""
+    action = {Decision.Outcome.APPROVE: "approve", Decision.Outcome.REJECT: "reject"}.get(outcome)
+    if action is None:
+        raise ActionRefused(_("请选择决策结果。"), code="required")
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, action, by)
+        body = _require_text(body, gettext_lazy("决策机构"))
+        if decided_on is None:
+            raise ActionRefused(_("请填写决策日期。"), code="required")
+        if decided_on > clock.now().date():
+            raise ActionRefused(_("决策日期不能晚于今天。"), code="date")
+        if minutes is None:
+            raise ActionRefused(_("请上传决策会议纪要。"), code="required")
+        stored = attachment_store(case=locked, by=by, kind=AttachmentKind.DECISION_MINUTES, upload=minutes)
+        Decision.objects.create(
+            case=locked, revision=locked.revision, outcome=outcome, body=body, decided_on=decided_on,
+            minutes=stored, recorded_by=by, recorded_at=clock.now(),
+        )
+
+        def open_publicity(c: TransferCase) -> None:
+            if action == "approve":
+                c.publicity_started_at = clock.now()
+                c.publicity_ends_at = publicity_end(c.publicity_started_at, c)
+                c.publicity_paused_at = None
+
+        return _fire(locked, action, by=by, comment=comment, ip=ip, before_save=open_publicity)
+
+
+# --------------------------------------------------------------------------------------------
+# 公示 publicity: objections and the end of the period
+
+
+def case_raise_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
+    """Record that an objection was received: publicity is suspended and its clock stops."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "raise_objection", by)
+        comment = _require_text(comment, gettext_lazy("异议内容摘要"))
+
+        def pause(c: TransferCase) -> None:
+            c.publicity_paused_at = clock.now()
+
+        return _fire(locked, "raise_objection", by=by, comment=comment, ip=ip, before_save=pause)
+
+
+def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str | None = None) -> TransferCase:
+    """The objection is unfounded: publicity resumes with the days that remained."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "dismiss_objection", by)
+        reply = _require_text(reply, gettext_lazy("答复意见"))
+
+        def resume(c: TransferCase) -> None:
+            if c.publicity_paused_at is not None and c.publicity_ends_at is not None:
+                c.publicity_ends_at += clock.now() - c.publicity_paused_at
+            c.publicity_paused_at = None
+
+        return _fire(locked, "dismiss_objection", by=by, comment=reply, ip=ip, before_save=resume)
+
+
+def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
+    """The objection stands: the decision body decides again."""
+    return _simple("uphold_objection", case=case, by=by, comment=comment, ip=ip,
+                   comment_label=gettext_lazy("处理意见"))
+
+
+def case_finish_publicity(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
+    """The period is over with no open objection: implementation begins."""
+    return _simple("finish_publicity", case=case, by=by, comment=comment, ip=ip)
+
+
+# --------------------------------------------------------------------------------------------
+# 实施 implementation, and the ways out
+
+
+def case_complete(
+    *, case: TransferCase, by: Any, contract: UploadedFile | None = None, comment: str = "", ip: str | None = None
+) -> TransferCase:
+    """Close the case once the signed contract is on file (uploaded here or earlier)."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "complete", by)
+        if contract is not None:
+            attachment_store(case=locked, by=by, kind=AttachmentKind.CONTRACT, upload=contract)
+        return _fire(locked, "complete", by=by, comment=comment, ip=ip)
+
+
+def case_withdraw(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
+    """Withdraw before publicity (the applicant or TTO); the reason is required and kept."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "withdraw", by)
+        reason = _require_text(reason, gettext_lazy("撤回原因"))
+
+        def keep_reason(c: TransferCase) -> None:
+            c.closing_reason = reason
+
+        return _fire(locked, "withdraw", by=by, comment=reason, ip=ip, before_save=keep_reason)
+
+
+def case_terminate(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
+    """End a case after the decision (counterparty withdrew, objection upheld); reason required."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "terminate", by)
+        reason = _require_text(reason, gettext_lazy("终止原因"))
+
+        def keep_reason(c: TransferCase) -> None:
+            c.closing_reason = reason
+
+        return _fire(locked, "terminate", by=by, comment=reason, ip=ip, before_save=keep_reason)
+
+
+def record_creation(*, case: TransferCase, by: Any, ip: str | None = None) -> None:
+    """The first line of the audit trail: the draft exists."""
+    AuditEvent.objects.create(
+        case=case, actor=by, at=clock.now(), action="create", from_stage=Stage.DRAFT, to_stage=Stage.DRAFT,
+        revision=case.revision, ip=ip,
+    )

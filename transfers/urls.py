@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "transfers"
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.case_create, name="case_create"),
+    path("<uuid:public_id>/", views.case_detail, name="case_detail"),
+    path("<uuid:public_id>/edit/", views.case_edit, name="case_edit"),
+    path("<uuid:public_id>/submit/", views.case_submit, name="case_submit"),
+    path("<uuid:public_id>/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("files/<uuid:public_id>/", views.attachment_download, name="attachment_download"),
+]

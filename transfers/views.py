@@ -1,0 +1,232 @@
+"""Pages of the applicant and the shared case page. Each view parses, authorizes through a
+selector, calls one service and redirects; refusals become a translated message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_fsm import has_transition_perm
+
+from . import permissions, selectors
+from .forms import (
+    AttachmentFormSet,
+    CaseForm,
+    InventorFormSet,
+    NewAchievementFormSet,
+    ReasonForm,
+    new_achievements,
+    uploads,
+)
+from .models import Inventor, Stage, TransferCase
+from .services import cases as case_services
+from .services import filing
+from .services.errors import ActionRefused
+from .services.snapshots import revision_changes
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors get the public home; signed-in users their work."""
+    if request.user.is_authenticated:
+        return redirect("workflows:inbox")
+    return render(request, "public/home.html")
+
+
+def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
+    """Everything the case page shows; task pages reuse it above their form."""
+    user = request.user
+    achievements = case.achievements.prefetch_related(
+        Prefetch("inventors", queryset=Inventor.objects.order_by("position", "pk"))
+    ).order_by("pk")
+    revisions = list(case.revisions.order_by("number"))
+    changes = (
+        revision_changes(revisions[-2].snapshot, revisions[-1].snapshot) if len(revisions) >= 2 else []
+    )
+    return {
+        "case": case,
+        "achievements": achievements,
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "valuations": case.valuations.select_related("report", "recorded_by").order_by("pk"),
+        "opinions": case.expert_opinions.select_related("expert").order_by("pk"),
+        "decisions": case.decisions.select_related("minutes", "recorded_by").order_by("pk"),
+        "timeline": selectors.case_timeline(case),
+        "changes": changes,
+        "previous_revision": revisions[-2].number if len(revisions) >= 2 else None,
+        "can_edit": case.stage in filing.EDITABLE_STAGES and permissions.is_case_owner(user, case),
+        "can_submit": case.stage == Stage.DRAFT and has_transition_perm(case.submit, user),
+        "can_withdraw": has_transition_perm(case.withdraw, user),
+        "has_work": case.stage in permissions.STAGE_ROLES or case.stage == Stage.RETURNED,
+    }
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_visible_to(request.user).order_by("-created_at")
+    stage = request.GET.get("stage", "")
+    if stage in Stage.values:
+        cases = cases.filter(stage=stage)
+    query = request.GET.get("q", "").strip()
+    if query:
+        cases = cases.filter(title__icontains=query) | cases.filter(reference__icontains=query)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(
+        request, "transfers/case_list.html", {"page": page, "stages": Stage.choices, "stage": stage, "q": query}
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.case_visible_to(request.user, public_id)
+    return render(request, "transfers/case_detail.html", case_context(request, case))
+
+
+def _filing_forms(request: HttpRequest, case: TransferCase | None) -> tuple[Any, Any, Any, Any]:
+    institutions = selectors.filing_institutions(request.user)
+    institution = case.institution if case else None
+    if institution is None:
+        chosen = request.POST.get("institution") if request.method == "POST" else None
+        institution = institutions.filter(pk=chosen).first() if chosen and chosen.isdigit() else institutions.first()
+    achievements = selectors.selectable_achievements(request.user, institution) if institution else None
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = CaseForm(
+        data, instance=case, institutions=institutions,
+        achievements=achievements if achievements is not None else institutions.none(), editing=case is not None,
+    )
+    return (
+        form,
+        NewAchievementFormSet(data, prefix="ach"),
+        InventorFormSet(data, prefix="inv"),
+        AttachmentFormSet(data, files, prefix="att"),
+    )
+
+
+def _save_filing(request: HttpRequest, case: TransferCase | None) -> HttpResponse:
+    form, ach_fs, inv_fs, att_fs = _filing_forms(request, case)
+    if request.method == "POST":
+        if all([form.is_valid(), ach_fs.is_valid(), inv_fs.is_valid(), att_fs.is_valid()]):
+            existing = list(form.cleaned_data.get("existing_achievements") or [])
+            new = new_achievements(ach_fs, inv_fs)
+            try:
+                if case is None:
+                    saved = filing.case_file(
+                        institution=form.cleaned_data["institution"], by=request.user, fields=form.case_fields(),
+                        existing=existing, new=new, attachments=uploads(att_fs), ip=client_ip(request),
+                    )
+                    messages.success(request, _("案件 %(ref)s 已保存为草稿，核对无误后请提交。") % {"ref": saved.reference})
+                else:
+                    saved = filing.case_edit(
+                        case=case, by=request.user, fields=form.case_fields(), existing=existing, new=new,
+                        attachments=uploads(att_fs),
+                    )
+                    messages.success(request, _("修改已保存。"))
+                return redirect(saved.get_absolute_url())
+            except ActionRefused as refusal:
+                messages.error(request, str(refusal))
+        else:
+            messages.error(request, _("请根据提示修改后再提交。"))
+    context = {"form": form, "ach_fs": ach_fs, "inv_fs": inv_fs, "att_fs": att_fs, "case": case}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "transfers/case_form.html", context, status=status)
+
+
+@login_required
+@never_cache
+def case_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.filing_institutions(request.user).exists():
+        messages.error(request, _("您不是任何单位的申请人或技术转移办公室专员，不能提交案件。"))
+        return redirect("transfers:case_list")
+    return _save_filing(request, None)
+
+
+@login_required
+@never_cache
+def case_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.case_visible_to(request.user, public_id)
+    if case.stage not in filing.EDITABLE_STAGES or not permissions.is_case_owner(request.user, case):
+        messages.error(request, _("案件当前处于“%(stage)s”环节，不能修改。") % {"stage": case.get_stage_display()})
+        return redirect(case.get_absolute_url())
+    return _save_filing(request, case)
+
+
+@login_required
+@require_POST
+def case_submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.case_visible_to(request.user, public_id)
+    try:
+        case = case_services.case_submit(case=case, by=request.user, ip=client_ip(request))
+        messages.success(request, _("案件已提交，等待初审。"))
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(case.get_absolute_url())
+
+
+@login_required
+def case_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.case_visible_to(request.user, public_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = case_services.case_withdraw(
+                    case=case, by=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+                )
+                messages.success(request, _("案件已撤回。"))
+                return redirect(case.get_absolute_url())
+            except ActionRefused as refusal:
+                messages.error(request, str(refusal))
+        else:
+            messages.error(request, _("请填写撤回原因。"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "transfers/case_withdraw.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def attachment_download(request: HttpRequest, public_id: str) -> HttpResponse:
+    attachment = selectors.attachment_visible_to(request.user, public_id)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer, 503 otherwise; names each one's state."""
+    state: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        state["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        state["database"] = f"error: {exc.__class__.__name__}"
+    state["broker"] = _broker_state()
+    healthy = all(v == "ok" for v in state.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
+
+
+def _broker_state() -> str:
+    from config.celery_app import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"

@@ -1,0 +1,223 @@
+"""``python manage.py seed_demo``: two institutions, a login for every role in each, and cases in
+every stage, walked there through the services and the flow's tasks (never by writing ``stage``),
+so their audit trails and tasks are real. Idempotent: a second run only resets the demo passwords.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from transfers import clock
+from transfers.models import Institution, Membership, Role, RulePack, Stage, TransferCase
+from transfers.services import cases as svc
+from transfers.services.filing import AchievementData, InventorData, case_file
+from transfers.validators import validate_patent_number
+from workflows.services import case_act
+
+DEMO_PASSWORD = "demo-2026"
+
+INSTITUTIONS = [
+    {"code": "LZU", "name": "兰州大学", "pack": "national", "email": "tto@lzu.example.cn", "phone": "0931-8912345",
+     "address": "甘肃省兰州市城关区天水南路222号 科技成果转化办公室"},
+    {"code": "LDU", "name": "陇东学院", "pack": "gansu", "email": "kjc@ldxy.example.cn", "phone": "0934-8632000",
+     "address": "甘肃省庆阳市西峰区兰州路45号 科技处"},
+]
+
+PEOPLE = {
+    Role.APPLICANT: ("applicant", "王", "𠮷祥"),
+    Role.TTO_OFFICER: ("tto", "李", "堃"),
+    Role.ASSESSOR: ("assessor", "张", "评"),
+    Role.EXPERT: ("expert", "赵", "论证"),
+    Role.DECISION_SECRETARY: ("secretary", "刘", "秘书"),
+    Role.INSTITUTION_ADMIN: ("admin", "陈", "管理"),
+}
+
+TITLES = [
+    "一种耐旱马铃薯种薯快速繁育方法",
+    "基于深度学习的黄土滑坡监测预警系统",
+    "一种低温等离子体废水处理装置",
+    "苹果采后保鲜涂膜剂及其制备方法",
+    "一种光伏板自清洁机器人",
+    "镁合金表面微弧氧化涂层及工艺",
+    "中药材当归有效成分提取工艺",
+    "一种小型无人机植保喷洒装置",
+    "石油钻井泥浆固液分离方法",
+    "玉米秸秆生物炭制备技术",
+    "一种高寒地区混凝土抗冻外加剂",
+    "牛羊布病快速检测试纸条",
+    "基于北斗的农机作业计量终端",
+    "一种荞麦面条加工方法",
+]
+
+#: the stage each demo case is walked to (the first is filed long ago, so publicity could end)
+TARGETS = [
+    Stage.COMPLETED, Stage.IMPLEMENTATION, Stage.TERMINATED, Stage.PUBLICITY, Stage.OBJECTION_REVIEW,
+    Stage.DECISION, Stage.DEMONSTRATION, Stage.ASSESSMENT, Stage.PRELIMINARY_REVIEW, Stage.RETURNED,
+    Stage.REJECTED, Stage.WITHDRAWN, Stage.DRAFT,
+]
+
+
+def demo_pdf(title: str) -> SimpleUploadedFile:
+    body = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return SimpleUploadedFile(f"{title}.pdf", body, content_type="application/pdf")
+
+
+def patent_number(year: int, kind_digit: int, serial: int) -> str:
+    """A well-formed application number: the check character is the one the validator accepts."""
+    digits = f"{year}{kind_digit}{serial:07d}"
+    for check in "0123456789X":
+        try:
+            return validate_patent_number(f"ZL{digits}.{check}")
+        except Exception:  # noqa: BLE001, S112 - try the next check character
+            continue
+    raise RuntimeError(digits)
+
+
+class Command(BaseCommand):
+    help = "Create demo institutions, users for every role and cases in every stage (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        User = get_user_model()  # noqa: N806
+        logins: list[tuple[str, str, str]] = []
+        with transaction.atomic():
+            if not User.objects.filter(username="admin").exists():
+                User.objects.create_superuser("admin", "admin@example.cn", DEMO_PASSWORD)
+            for spec in INSTITUTIONS:
+                pack = RulePack.objects.filter(code=spec["pack"]).order_by("-version").first()
+                assert pack is not None, "rule packs come from migrations"
+                institution, _ = Institution.objects.get_or_create(
+                    code=spec["code"],
+                    defaults={"name": spec["name"], "rule_pack": pack, "contact_email": spec["email"],
+                              "contact_phone": spec["phone"], "address": spec["address"]},
+                )
+                users = {}
+                for role, (suffix, last, first) in PEOPLE.items():
+                    username = f"{spec['code'].lower()}_{suffix}"
+                    user, _ = User.objects.get_or_create(
+                        username=username,
+                        defaults={"last_name": last, "first_name": first, "email": f"{username}@example.cn"},
+                    )
+                    user.set_password(DEMO_PASSWORD)
+                    user.save()
+                    Membership.objects.get_or_create(user=user, institution=institution, role=role)
+                    users[role] = user
+                    logins.append((username, str(role.label), spec["name"]))
+                if not TransferCase.objects.filter(institution=institution).exists():
+                    self._walk_cases(institution, users)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write("  admin                (superuser, /admin/)")
+        for username, role, name in logins:
+            self.stdout.write(f"  {username:<20} {role} · {name}")
+
+    def _walk_cases(self, institution: Institution, users: dict[str, Any]) -> None:
+        start = timezone.now() - datetime.timedelta(days=60)
+        for index, target in enumerate(TARGETS):
+            moment = start + datetime.timedelta(days=index)
+            with clock.travel_to(moment):
+                case = self._file(institution, users, index)
+            self._walk(case, target, users, moment)
+
+    def _file(self, institution: Institution, users: dict[str, Any], index: int) -> TransferCase:
+        applicant = users[Role.APPLICANT]
+        count = 3 if index == 0 else 1  # the first case is a package of three patents
+        achievements = []
+        for offset in range(count):
+            title = TITLES[(index + offset * 5) % len(TITLES)]
+            achievements.append(
+                AchievementData(
+                    kind="invention_patent",
+                    number=patent_number(2021 + offset, 1, 234560 + index * 10 + offset + (institution.pk * 1000)),
+                    title=title,
+                    field="农业与环境" if offset % 2 == 0 else "信息技术",
+                    abstract=f"{title}：本成果已获授权，具备产业化条件。",
+                    inventors=[
+                        InventorData("王𠮷祥", Decimal("60"), True, applicant.pk),
+                        InventorData("马堃", Decimal("40"), False),
+                    ],
+                )
+            )
+        royalty = index % 3 == 2
+        return case_file(
+            institution=institution,
+            by=applicant,
+            fields={
+                "title": achievements[0].title + ("等3项专利" if count > 1 else "") + "转让",
+                "mode": ["assignment", "ordinary_licence", "exclusive_licence"][index % 3],
+                "counterparty_name": "甘肃陇原科技发展有限公司",
+                "counterparty_credit_code": "",
+                "counterparty_contact": "周经理 0931-5550123",
+                "related_party": index == 4,
+                "related_party_statement": "完成人马堃持有受让方5%股权，已回避表决。" if index == 4 else "",
+                "pricing_method": "negotiated",
+                "price_kind": "royalty" if royalty else "lump_sum",
+                "price_amount": None if royalty else Decimal("4") * (index + 1),
+                "price_terms": "产品销售净利润的30%，期限5年" if royalty else "合同生效后30日内一次性支付",
+            },
+            existing=[],
+            new=achievements,
+            attachments=[("disclosure_form", demo_pdf("职务科技成果披露表"))],
+        )
+
+    def _walk(self, case: TransferCase, target: str, users: dict[str, Any], moment: datetime.datetime) -> None:
+        tto, assessor, expert = users[Role.TTO_OFFICER], users[Role.ASSESSOR], users[Role.EXPERT]
+        secretary, applicant = users[Role.DECISION_SECRETARY], users[Role.APPLICANT]
+        steps: list[tuple[str, Any]] = []
+
+        def step(stage: str, fn: Any) -> None:
+            steps.append((stage, fn))
+
+        step(Stage.PRELIMINARY_REVIEW, lambda c: svc.case_submit(case=c, by=applicant))
+        if target == Stage.DRAFT:
+            steps.clear()
+        if target in (Stage.RETURNED, Stage.WITHDRAWN):
+            step(Stage.RETURNED, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_return(
+                case=c, by=tto, comment="请补充成果的产业化前景分析，并核对完成人份额。")))
+            if target == Stage.WITHDRAWN:
+                step(Stage.WITHDRAWN, lambda c: case_act(case=c, user=applicant, run=lambda: svc.case_withdraw(
+                    case=c, by=applicant, reason="受让方暂缓合作，先行撤回。")))
+        elif target != Stage.DRAFT:
+            step(Stage.ASSESSMENT, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_pass_preliminary_review(
+                case=c, by=tto, comment="材料齐全，同意进入评估。")))
+            step(Stage.DEMONSTRATION, lambda c: case_act(case=c, user=assessor, run=lambda: svc.case_complete_assessment(
+                case=c, by=assessor, method="agency", amount=Decimal("38.5000"), report=demo_pdf("资产评估报告"),
+                note="经第三方评估机构评估。")))
+            step(Stage.DECISION, lambda c: case_act(case=c, user=expert, run=lambda: svc.case_complete_demonstration(
+                case=c, by=expert, recommendation="approve", opinion="技术成熟，定价合理，同意转化。")))
+            outcome = "reject" if target == Stage.REJECTED else "approve"
+            step(Stage.PUBLICITY, lambda c: case_act(case=c, user=secretary, run=lambda: svc.case_decide(
+                case=c, by=secretary, outcome=outcome, body="校长办公会", decided_on=clock.now().date(),
+                minutes=demo_pdf("校长办公会会议纪要"), comment="会议审议通过。" if outcome == "approve" else "价格偏低，不同意。")))
+            if target == Stage.OBJECTION_REVIEW:
+                step(Stage.OBJECTION_REVIEW, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_raise_objection(
+                    case=c, by=tto, comment="收到实名书面异议：认为拟交易价格低于市场价。")))
+            if target == Stage.TERMINATED:
+                step(Stage.TERMINATED, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_terminate(
+                    case=c, by=tto, reason="受让方放弃受让。")))
+            if target in (Stage.IMPLEMENTATION, Stage.COMPLETED):
+                step("after_publicity", lambda c: case_act(case=c, user=tto, run=lambda: svc.case_finish_publicity(
+                    case=c, by=tto, comment="公示期满，无异议。")))
+            if target == Stage.COMPLETED:
+                step(Stage.COMPLETED, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_complete(
+                    case=c, by=tto, contract=demo_pdf("技术转让合同"), comment="合同已签订并完成登记。")))
+        for number, (stage, fn) in enumerate(steps):
+            if case.stage == target:
+                break
+            when = moment + datetime.timedelta(days=number + 1)
+            if stage == "after_publicity":
+                when = (case.publicity_ends_at or when) + datetime.timedelta(hours=1)
+            with clock.travel_to(when):
+                case = fn(TransferCase.objects.get(pk=case.pk))
+        assert case.stage == target, (case.reference, case.stage, target)

@@ -1,0 +1,56 @@
+"""Doing a task: claim it if unclaimed, start it, run the domain service, complete it, so the flow
+routes on by the case's new stage. All or nothing, under the flow's lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from transfers.models import TransferCase
+from transfers.services.errors import ActionRefused
+
+from .selectors import open_tasks_of
+
+Runner = Callable[[], TransferCase]
+
+
+def task_execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
+    """Claim (if needed), start, run the service, complete; a refusal changes nothing."""
+    with transaction.atomic(), task.activation() as activation:
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ActionRefused(_("该任务已经处理完毕，无需重复提交。"), code="task_done")
+        if task.status == STATUS.NEW:
+            if not activation.assign.has_perm(user):
+                raise ActionRefused(_("该任务不属于您的职责范围。"), code="not_your_task")
+            activation.assign(user)
+        elif task.owner_id != user.pk:
+            raise ActionRefused(
+                _("该任务已由 %(name)s 认领，您不能处理。") % {"name": task.owner.get_full_name() or task.owner},
+                code="not_your_task",
+            )
+        activation.start(None)
+        task.save()  # STARTED is how the domain-event handler knows a task drives this move
+        case = run()
+        activation.execute()
+        return case
+
+
+def task_claim(*, task: Task, user: Any) -> None:
+    """Take an unclaimed task so colleagues see it is being handled."""
+    with transaction.atomic(), task.activation() as activation:
+        if task.status != STATUS.NEW or not activation.assign.has_perm(user):
+            raise ActionRefused(_("该任务不能由您认领。"), code="not_your_task")
+        activation.assign(user)
+
+
+def case_act(*, case: TransferCase, user: Any, run: Runner) -> TransferCase:
+    """Do the open task of a case (the one for its stage); used by the demo seeder and tests."""
+    task = open_tasks_of(case).first()
+    if task is None:
+        raise ActionRefused(_("本案当前没有待办任务。"), code="no_task")
+    return task_execute(task=task, user=user, run=run)

@@ -1,0 +1,11 @@
+"""Celery tasks of the flow: a thin beat wrapper around viewflow's timer firing."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from viewflow.workflow.timers import fire_due_timers
+
+
+@shared_task(name="workflows.tasks.fire_timers", ignore_result=True)
+def fire_timers() -> None:
+    fire_due_timers()
