@@ -21,7 +21,11 @@ def _recipients(event: CaseTransitioned) -> list[Any]:
     people: list[Any] = []
     if event.to_stage in STAGE_ROLES:
         people.extend(selectors.role_holders(case.institution_id, STAGE_ROLES[event.to_stage]))
-    if event.to_stage == Stage.RETURNED or event.to_stage in FINAL_STAGES or event.to_stage == Stage.PUBLICITY:
+    if (
+        event.to_stage == Stage.RETURNED
+        or event.to_stage in FINAL_STAGES
+        or event.to_stage == Stage.PUBLICITY
+    ):
         people.append(case.created_by)
     actor_pk = getattr(event.actor, "pk", None)
     unique = {p.pk: p for p in people if p.pk != actor_pk}
@@ -31,9 +35,15 @@ def _recipients(event: CaseTransitioned) -> list[Any]:
 def queue_notifications(event: CaseTransitioned) -> None:
     case = event.case
     stage = case.get_stage_display()
-    subject = _("【%(ref)s】%(title)s：%(stage)s") % {"ref": case.reference, "title": case.title, "stage": stage}
+    subject = _("【%(ref)s】%(title)s：%(stage)s") % {
+        "ref": case.reference,
+        "title": case.title,
+        "stage": stage,
+    }
     body = _("案件“%(title)s”（%(ref)s）已进入“%(stage)s”环节。") % {
-        "title": case.title, "ref": case.reference, "stage": stage,
+        "title": case.title,
+        "ref": case.reference,
+        "stage": stage,
     }
     if event.comment:
         body += "\n" + _("意见：%(comment)s") % {"comment": event.comment}

@@ -18,14 +18,17 @@ MAX_ATTEMPTS = 5
 def deliver_pending_emails(limit: int = 100) -> int:
     sent = 0
     ids = list(
-        Notification.objects.filter(emailed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-        .values_list("pk", flat=True)[:limit]
+        Notification.objects.filter(emailed_at__isnull=True, attempts__lt=MAX_ATTEMPTS).values_list(
+            "pk", flat=True
+        )[:limit]
     )
     for pk in ids:
         with transaction.atomic():
             row = (
-                Notification.objects.select_for_update().select_related("recipient")
-                .filter(pk=pk, emailed_at__isnull=True).first()
+                Notification.objects.select_for_update()
+                .select_related("recipient")
+                .filter(pk=pk, emailed_at__isnull=True)
+                .first()
             )
             if row is None:
                 continue  # another worker mailed it

@@ -11,7 +11,6 @@ from config.celery_app import app as celery_app
 def _celery_eager():
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
-    yield
 
 
 @pytest.fixture(autouse=True)

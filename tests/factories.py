@@ -89,11 +89,17 @@ def build_world() -> World:
     return World(a=make_side("AAA"), b=make_side("BBB"))
 
 
-def achievement_data(title: str = "一种耐旱马铃薯种薯快速繁育方法", number: str = "", kind: str = "know_how",
-                     shares: tuple[str, ...] = ("60", "40")) -> AchievementData:
+def achievement_data(
+    title: str = "一种耐旱马铃薯种薯快速繁育方法",
+    number: str = "",
+    kind: str = "know_how",
+    shares: tuple[str, ...] = ("60", "40"),
+) -> AchievementData:
     names = ["王𠮷祥", "马堃", "李三", "赵四"]
     return AchievementData(
-        kind=kind, number=number, title=title,
+        kind=kind,
+        number=number,
+        title=title,
         inventors=[InventorData(names[i], Decimal(s), i == 0) for i, s in enumerate(shares)],
     )
 
@@ -114,7 +120,9 @@ def file_case(side: Side, *, count: int = 1, by: Any = None, **fields: Any) -> T
         by=by or side.applicant,
         fields=values,
         existing=[],
-        new=[achievement_data(title=f"成果{n}号：一种耐旱马铃薯种薯快速繁育方法") for n in range(1, count + 1)],
+        new=[
+            achievement_data(title=f"成果{n}号：一种耐旱马铃薯种薯快速繁育方法") for n in range(1, count + 1)
+        ],
         attachments=[("disclosure_form", pdf("披露表.pdf"))],
     )
 

@@ -42,7 +42,9 @@ class CaseForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    price_amount = WanYuanField(label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。"))
+    price_amount = WanYuanField(
+        label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
+    )
 
     class Meta:
         model = TransferCase
@@ -62,7 +64,9 @@ class CaseForm(forms.ModelForm):
         ]
         widgets = {"related_party_statement": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, institutions: Any, achievements: Any, editing: bool = False, **kwargs: Any):
+    def __init__(
+        self, *args: Any, institutions: Any, achievements: Any, editing: bool = False, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
         if institutions.count() == 1:
@@ -85,11 +89,15 @@ class CaseForm(forms.ModelForm):
         return data
 
     def case_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k not in {"institution", "existing_achievements"}}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in {"institution", "existing_achievements"}
+        }
 
 
 class NewAchievementForm(forms.Form):
-    kind = forms.ChoiceField(label=_("成果类型"), choices=[("", "---------"), *AchievementKind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=_("成果类型"), choices=[("", "---------"), *AchievementKind.choices], required=False
+    )
     number = forms.CharField(label=_("专利号/登记号"), max_length=60, required=False)
     title = forms.CharField(label=_("成果名称"), max_length=300, required=False)
     field = forms.CharField(label=_("技术领域"), max_length=120, required=False)
@@ -125,7 +133,12 @@ class InventorForm(forms.Form):
     )
     name = forms.CharField(label=_("完成人姓名"), max_length=100, required=False)
     share = forms.DecimalField(
-        label=_("份额（%）"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100, required=False
+        label=_("份额（%）"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=100,
+        required=False,
     )
     is_main_contributor = forms.BooleanField(label=_("主要贡献人"), required=False)
 
@@ -139,11 +152,15 @@ class InventorForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("文件类型"), choices=AttachmentKind.choices, initial=AttachmentKind.DISCLOSURE_FORM)
+    kind = forms.ChoiceField(
+        label=_("文件类型"), choices=AttachmentKind.choices, initial=AttachmentKind.DISCLOSURE_FORM
+    )
     file = forms.FileField(label=_("文件"), required=False)
 
 
-NewAchievementFormSet = forms.formset_factory(NewAchievementForm, extra=NEW_ACHIEVEMENT_ROWS, max_num=NEW_ACHIEVEMENT_ROWS)
+NewAchievementFormSet = forms.formset_factory(
+    NewAchievementForm, extra=NEW_ACHIEVEMENT_ROWS, max_num=NEW_ACHIEVEMENT_ROWS
+)
 InventorFormSet = forms.formset_factory(InventorForm, extra=INVENTOR_ROWS, max_num=INVENTOR_ROWS)
 AttachmentFormSet = forms.formset_factory(AttachmentForm, extra=ATTACHMENT_ROWS, max_num=ATTACHMENT_ROWS)
 
@@ -155,7 +172,9 @@ def new_achievements(achievement_formset: Any, inventor_formset: Any) -> list[Ac
         data = form.cleaned_data
         if data.get("name"):
             by_row.setdefault(data["row"], []).append(
-                InventorData(name=data["name"], share=data["share"], is_main_contributor=data["is_main_contributor"])
+                InventorData(
+                    name=data["name"], share=data["share"], is_main_contributor=data["is_main_contributor"]
+                )
             )
     result = []
     for index, form in enumerate(achievement_formset, start=1):
@@ -164,15 +183,24 @@ def new_achievements(achievement_formset: Any, inventor_formset: Any) -> list[Ac
             continue
         result.append(
             AchievementData(
-                kind=data["kind"], number=data.get("number", ""), title=data["title"], field=data.get("field", ""),
-                abstract=data.get("abstract", ""), keywords=data.get("keywords", ""), inventors=by_row.get(index, []),
+                kind=data["kind"],
+                number=data.get("number", ""),
+                title=data["title"],
+                field=data.get("field", ""),
+                abstract=data.get("abstract", ""),
+                keywords=data.get("keywords", ""),
+                inventors=by_row.get(index, []),
             )
         )
     return result
 
 
 def uploads(attachment_formset: Any) -> list[tuple[str, Any]]:
-    return [(f.cleaned_data["kind"], f.cleaned_data["file"]) for f in attachment_formset if f.cleaned_data.get("file")]
+    return [
+        (f.cleaned_data["kind"], f.cleaned_data["file"])
+        for f in attachment_formset
+        if f.cleaned_data.get("file")
+    ]
 
 
 class ReasonForm(forms.Form):

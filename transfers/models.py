@@ -17,7 +17,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -195,9 +194,7 @@ class Institution(models.Model):
 class Membership(models.Model):
     """A user's role in one institution. One user may hold several roles in several institutions."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     external = models.BooleanField(_("外部人员"), default=False)
@@ -344,9 +341,7 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="cases",
     )
-    stage = FSMField(
-        _("环节"), default=Stage.DRAFT, choices=Stage.choices, protected=True, db_index=True
-    )
+    stage = FSMField(_("环节"), default=Stage.DRAFT, choices=Stage.choices, protected=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filed_cases"
     )
@@ -387,9 +382,11 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         return bool(achievements) and all(a.shares_total() == Decimal("100") for a in achievements)
 
     def has_valuation(self) -> bool:
-        return self.valuations.filter(revision=self.revision).filter(
-            Q(amount__isnull=False) | Q(report__isnull=False)
-        ).exists()
+        return (
+            self.valuations.filter(revision=self.revision)
+            .filter(Q(amount__isnull=False) | Q(report__isnull=False))
+            .exists()
+        )
 
     def has_expert_opinion(self) -> bool:
         return self.expert_opinions.filter(revision=self.revision).exists()
@@ -543,8 +540,9 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         field=stage,
         source=WITHDRAWABLE_STAGES,
         target=Stage.WITHDRAWN,
-        permission=lambda case, user: _case_owner(case, user)
-        or permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]),
+        permission=lambda case, user: (
+            _case_owner(case, user) or permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
+        ),
     )
     def withdraw(self) -> None:
         """The applicant or TTO withdraws the case before publicity."""
@@ -664,6 +662,26 @@ class Decision(models.Model):
 # --------------------------------------------------------------------------------------------
 # Audit trail
 
+#: the verb of each action, for messages and the timeline
+ACTION_LABELS: dict[str, Any] = {
+    "create": _("创建案件"),
+    "submit": _("提交"),
+    "return_for_revision": _("退回修改"),
+    "resubmit": _("修改后重新提交"),
+    "pass_preliminary_review": _("初审通过"),
+    "complete_assessment": _("评估完成"),
+    "complete_demonstration": _("论证完成"),
+    "approve": _("决策同意，进入公示"),
+    "reject": _("决策不同意"),
+    "raise_objection": _("收到异议，公示暂停"),
+    "dismiss_objection": _("异议不成立，公示继续"),
+    "uphold_objection": _("异议成立，重新决策"),
+    "finish_publicity": _("公示期满，进入实施"),
+    "complete": _("实施完成"),
+    "withdraw": _("撤回"),
+    "terminate": _("终止"),
+}
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
@@ -705,6 +723,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("audit events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class Sequence(models.Model):

@@ -37,7 +37,9 @@ def roles_by_institution(user: Any) -> dict[int, set[str]]:
         from .models import Membership
 
         cached = {}
-        for institution_id, role in Membership.objects.filter(user=user).values_list("institution_id", "role"):
+        for institution_id, role in Membership.objects.filter(user=user).values_list(
+            "institution_id", "role"
+        ):
             cached.setdefault(institution_id, set()).add(role)
         user._roles_by_institution = cached
     return cached

@@ -1,8 +1,11 @@
 """TEMPORARY quick validators (helper is writing the real ones)."""
-from decimal import Decimal, InvalidOperation
+
 import re
+from decimal import Decimal, InvalidOperation
+
 import cn2an
 from django.core.exceptions import ValidationError
+
 
 def normalize_patent_number(raw):
     s = raw.strip().upper().replace(" ", "").replace("\u3000", "")
@@ -12,10 +15,12 @@ def normalize_patent_number(raw):
         return s
     return "ZL" + s
 
+
 def _check(digits):
-    w = [2,3,4,5,6,7,8,9]
+    w = [2, 3, 4, 5, 6, 7, 8, 9]
     t = sum(int(d) * w[i % 8] for i, d in enumerate(digits)) % 11
     return "X" if t == 10 else str(t)
+
 
 def validate_patent_number(raw):
     s = normalize_patent_number(raw)
@@ -28,6 +33,7 @@ def validate_patent_number(raw):
         raise ValidationError("check", code="patent_check_digit")
     return s
 
+
 def validate_achievement_number(kind, raw):
     if kind in ("invention_patent", "utility_model", "design_patent"):
         if not raw.strip():
@@ -35,11 +41,14 @@ def validate_achievement_number(kind, raw):
         return validate_patent_number(raw)
     return " ".join(raw.split())
 
+
 def display_patent_number(s):
     return s
 
+
 def validate_credit_code(raw):
     return raw.strip().upper()
+
 
 def parse_wan_yuan(raw):
     if isinstance(raw, float):
@@ -50,8 +59,10 @@ def parse_wan_yuan(raw):
         raise ValidationError("invalid", code="amount_invalid")
     return d.quantize(Decimal("0.0001"))
 
+
 def wan_yuan_to_capitals(amount):
     return cn2an.an2cn(str(int(amount * 10000)), "rmb")
+
 
 def format_wan_yuan(amount):
     return f"{amount:,.4f}"

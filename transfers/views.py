@@ -52,9 +52,7 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         Prefetch("inventors", queryset=Inventor.objects.order_by("position", "pk"))
     ).order_by("pk")
     revisions = list(case.revisions.order_by("number"))
-    changes = (
-        revision_changes(revisions[-2].snapshot, revisions[-1].snapshot) if len(revisions) >= 2 else []
-    )
+    changes = revision_changes(revisions[-2].snapshot, revisions[-1].snapshot) if len(revisions) >= 2 else []
     return {
         "case": case,
         "achievements": achievements,
@@ -83,7 +81,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(title__icontains=query) | cases.filter(reference__icontains=query)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     return render(
-        request, "transfers/case_list.html", {"page": page, "stages": Stage.choices, "stage": stage, "q": query}
+        request,
+        "transfers/case_list.html",
+        {"page": page, "stages": Stage.choices, "stage": stage, "q": query},
     )
 
 
@@ -98,13 +98,18 @@ def _filing_forms(request: HttpRequest, case: TransferCase | None) -> tuple[Any,
     institution = case.institution if case else None
     if institution is None:
         chosen = request.POST.get("institution") if request.method == "POST" else None
-        institution = institutions.filter(pk=chosen).first() if chosen and chosen.isdigit() else institutions.first()
+        institution = (
+            institutions.filter(pk=chosen).first() if chosen and chosen.isdigit() else institutions.first()
+        )
     achievements = selectors.selectable_achievements(request.user, institution) if institution else None
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     form = CaseForm(
-        data, instance=case, institutions=institutions,
-        achievements=achievements if achievements is not None else institutions.none(), editing=case is not None,
+        data,
+        instance=case,
+        institutions=institutions,
+        achievements=achievements if achievements is not None else institutions.none(),
+        editing=case is not None,
     )
     return (
         form,
@@ -123,13 +128,24 @@ def _save_filing(request: HttpRequest, case: TransferCase | None) -> HttpRespons
             try:
                 if case is None:
                     saved = filing.case_file(
-                        institution=form.cleaned_data["institution"], by=request.user, fields=form.case_fields(),
-                        existing=existing, new=new, attachments=uploads(att_fs), ip=client_ip(request),
+                        institution=form.cleaned_data["institution"],
+                        by=request.user,
+                        fields=form.case_fields(),
+                        existing=existing,
+                        new=new,
+                        attachments=uploads(att_fs),
+                        ip=client_ip(request),
                     )
-                    messages.success(request, _("案件 %(ref)s 已保存为草稿，核对无误后请提交。") % {"ref": saved.reference})
+                    messages.success(
+                        request, _("案件 %(ref)s 已保存为草稿，核对无误后请提交。") % {"ref": saved.reference}
+                    )
                 else:
                     saved = filing.case_edit(
-                        case=case, by=request.user, fields=form.case_fields(), existing=existing, new=new,
+                        case=case,
+                        by=request.user,
+                        fields=form.case_fields(),
+                        existing=existing,
+                        new=new,
                         attachments=uploads(att_fs),
                     )
                     messages.success(request, _("修改已保存。"))
@@ -157,7 +173,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def case_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     case = selectors.case_visible_to(request.user, public_id)
     if case.stage not in filing.EDITABLE_STAGES or not permissions.is_case_owner(request.user, case):
-        messages.error(request, _("案件当前处于“%(stage)s”环节，不能修改。") % {"stage": case.get_stage_display()})
+        messages.error(
+            request, _("案件当前处于“%(stage)s”环节，不能修改。") % {"stage": case.get_stage_display()}
+        )
         return redirect(case.get_absolute_url())
     return _save_filing(request, case)
 
@@ -198,7 +216,9 @@ def case_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, public_id: str) -> HttpResponse:
     attachment = selectors.attachment_visible_to(request.user, public_id)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -214,7 +234,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         state["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+    except Exception as exc:
         state["database"] = f"error: {exc.__class__.__name__}"
     state["broker"] = _broker_state()
     healthy = all(v == "ok" for v in state.values())
@@ -228,5 +248,5 @@ def _broker_state() -> str:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"error: {exc.__class__.__name__}"

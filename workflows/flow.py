@@ -2,8 +2,8 @@
 
 start → preliminary_review → assessment → demonstration → decision → publicity → implementation
 → end, with a ``revise`` task for the applicant after any return, and ``objection_review`` during
-publicity. After each task a switch routes by the stage the service left the case in, so the flow
-can never disagree with the FSM.
+publicity. After each task a switch routes by the stage the service left the case in (a case that
+ended inside a task, e.g. withdrawn, goes to ``end``), so the flow can never disagree with the FSM.
 """
 
 from __future__ import annotations
@@ -51,32 +51,49 @@ class TransferFlow(flow.Flow):
     start = flow.StartHandle(this.start_case).Next(this.preliminary_review)
 
     preliminary_review = (
-        flow.View(views.PreliminaryReviewView.as_view()).Permission(**_for("tto_officer"))
-        .Annotation(title=_("初审")).Next(this.after_preliminary_review)
+        flow.View(views.PreliminaryReviewView.as_view())
+        .Permission(**_for("tto_officer"))
+        .Annotation(title=_("初审"))
+        .Next(this.after_preliminary_review)
     )
     after_preliminary_review = (
-        flow.Switch().Case(this.revise, _at(Stage.RETURNED)).Case(this.assessment, _at(Stage.ASSESSMENT))
+        flow.Switch()
+        .Case(this.revise, _at(Stage.RETURNED))
+        .Case(this.assessment, _at(Stage.ASSESSMENT))
+        .Case(this.end, _at(*FINAL_STAGES))
     )
 
     assessment = (
-        flow.View(views.AssessmentView.as_view()).Permission(**_for("assessor"))
-        .Annotation(title=_("评估")).Next(this.after_assessment)
+        flow.View(views.AssessmentView.as_view())
+        .Permission(**_for("assessor"))
+        .Annotation(title=_("评估"))
+        .Next(this.after_assessment)
     )
     after_assessment = (
-        flow.Switch().Case(this.revise, _at(Stage.RETURNED)).Case(this.demonstration, _at(Stage.DEMONSTRATION))
+        flow.Switch()
+        .Case(this.revise, _at(Stage.RETURNED))
+        .Case(this.demonstration, _at(Stage.DEMONSTRATION))
+        .Case(this.end, _at(*FINAL_STAGES))
     )
 
     demonstration = (
-        flow.View(views.DemonstrationView.as_view()).Permission(**_for("expert"))
-        .Annotation(title=_("论证")).Next(this.after_demonstration)
+        flow.View(views.DemonstrationView.as_view())
+        .Permission(**_for("expert"))
+        .Annotation(title=_("论证"))
+        .Next(this.after_demonstration)
     )
     after_demonstration = (
-        flow.Switch().Case(this.revise, _at(Stage.RETURNED)).Case(this.decision, _at(Stage.DECISION))
+        flow.Switch()
+        .Case(this.revise, _at(Stage.RETURNED))
+        .Case(this.decision, _at(Stage.DECISION))
+        .Case(this.end, _at(*FINAL_STAGES))
     )
 
     decision = (
-        flow.View(views.DecisionView.as_view()).Permission(**_for("decision_secretary"))
-        .Annotation(title=_("决策")).Next(this.after_decision)
+        flow.View(views.DecisionView.as_view())
+        .Permission(**_for("decision_secretary"))
+        .Annotation(title=_("决策"))
+        .Next(this.after_decision)
     )
     after_decision = (
         flow.Switch()
@@ -86,8 +103,10 @@ class TransferFlow(flow.Flow):
     )
 
     publicity = (
-        flow.View(views.PublicityView.as_view()).Permission(**_for("tto_officer"))
-        .Annotation(title=_("公示")).Next(this.after_publicity)
+        flow.View(views.PublicityView.as_view())
+        .Permission(**_for("tto_officer"))
+        .Annotation(title=_("公示"))
+        .Next(this.after_publicity)
     )
     after_publicity = (
         flow.Switch()
@@ -97,8 +116,10 @@ class TransferFlow(flow.Flow):
     )
 
     objection_review = (
-        flow.View(views.ObjectionReviewView.as_view()).Permission(**_for("tto_officer"))
-        .Annotation(title=_("异议处理")).Next(this.after_objection_review)
+        flow.View(views.ObjectionReviewView.as_view())
+        .Permission(**_for("tto_officer"))
+        .Annotation(title=_("异议处理"))
+        .Next(this.after_objection_review)
     )
     after_objection_review = (
         flow.Switch()
@@ -108,15 +129,18 @@ class TransferFlow(flow.Flow):
     )
 
     implementation = (
-        flow.View(views.ImplementationView.as_view()).Permission(**_for("tto_officer"))
-        .Annotation(title=_("实施")).Next(this.after_implementation)
+        flow.View(views.ImplementationView.as_view())
+        .Permission(**_for("tto_officer"))
+        .Annotation(title=_("实施"))
+        .Next(this.after_implementation)
     )
     after_implementation = flow.Switch().Case(this.end, _at(*FINAL_STAGES))
 
     revise = (
         flow.View(views.ReviseView.as_view())
         .Assign(lambda activation: _case(activation.process).created_by)
-        .Annotation(title=_("修改后重新提交")).Next(this.after_revise)
+        .Annotation(title=_("修改后重新提交"))
+        .Next(this.after_revise)
     )
     after_revise = (
         flow.Switch()

@@ -78,7 +78,9 @@ class DecisionForm(TaskForm):
         RETURN,
     ]
     body = forms.CharField(label=_("决策机构"), max_length=200, required=False, help_text=_("如：校长办公会"))
-    decided_on = forms.DateField(label=_("决策日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(
+        label=_("决策日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     minutes = forms.FileField(label=_("会议纪要"), required=False)
 
     def clean(self) -> dict[str, Any]:

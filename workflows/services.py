@@ -30,7 +30,8 @@ def task_execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
             activation.assign(user)
         elif task.owner_id != user.pk:
             raise ActionRefused(
-                _("该任务已由 %(name)s 认领，您不能处理。") % {"name": task.owner.get_full_name() or task.owner},
+                _("该任务已由 %(name)s 认领，您不能处理。")
+                % {"name": task.owner.get_full_name() or task.owner},
                 code="not_your_task",
             )
         activation.start(None)

@@ -29,10 +29,13 @@ from . import forms
 from .selectors import cases_by_id, inbox
 from .services import Runner, task_execute
 
+
 def _task_and_case(request: HttpRequest, task_pk: int) -> tuple[Task, TransferCase]:
     """The task and its case if the user may see the case; 404 otherwise."""
     task = get_object_or_404(Task.objects.select_related("process"), pk=task_pk, flow_task_type="HUMAN")
-    case = transfer_selectors.cases_visible_to(request.user).filter(pk=task.process.artifact_object_id).first()
+    case = (
+        transfer_selectors.cases_visible_to(request.user).filter(pk=task.process.artifact_object_id).first()
+    )
     if case is None:
         raise Http404
     return task, case
@@ -76,7 +79,8 @@ class TaskView(LoginRequiredMixin, View):
             return self.render_page(form, status=400)
         messages.success(
             request,
-            _("已处理：%(case)s，当前环节：%(stage)s。") % {"case": case.reference, "stage": case.get_stage_display()},
+            _("已处理：%(case)s，当前环节：%(stage)s。")
+            % {"case": case.reference, "stage": case.get_stage_display()},
         )
         return redirect("workflows:inbox")
 
@@ -103,8 +107,12 @@ class AssessmentView(TaskView):
         if action == "return":
             return self._return(data)
         return lambda: case_services.case_complete_assessment(
-            method=data["method"], amount=data.get("amount"), report=data.get("report"),
-            note=data.get("note", ""), comment=data["comment"], **self._by(),
+            method=data["method"],
+            amount=data.get("amount"),
+            report=data.get("report"),
+            note=data.get("note", ""),
+            comment=data["comment"],
+            **self._by(),
         )
 
 
@@ -126,8 +134,12 @@ class DecisionView(TaskView):
         if action == "return":
             return self._return(data)
         return lambda: case_services.case_decide(
-            outcome=action, body=data.get("body", ""), decided_on=data.get("decided_on"),
-            minutes=data.get("minutes"), comment=data["comment"], **self._by(),
+            outcome=action,
+            body=data.get("body", ""),
+            decided_on=data.get("decided_on"),
+            minutes=data.get("minutes"),
+            comment=data["comment"],
+            **self._by(),
         )
 
 

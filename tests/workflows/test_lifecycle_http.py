@@ -28,13 +28,30 @@ def filing_post(world, **overrides):
         "price_kind": "lump_sum",
         "price_amount": "12.3456",
         "price_terms": "",
-        "ach-TOTAL_FORMS": "3", "ach-INITIAL_FORMS": "0", "ach-MIN_NUM_FORMS": "0", "ach-MAX_NUM_FORMS": "3",
-        "ach-0-kind": "know_how", "ach-0-title": "一种耐旱马铃薯种薯快速繁育方法", "ach-0-number": "",
-        "inv-TOTAL_FORMS": "8", "inv-INITIAL_FORMS": "0", "inv-MIN_NUM_FORMS": "0", "inv-MAX_NUM_FORMS": "8",
-        "inv-0-row": "1", "inv-0-name": "王𠮷祥", "inv-0-share": "60", "inv-0-is_main_contributor": "on",
-        "inv-1-row": "1", "inv-1-name": "马堃", "inv-1-share": "40",
-        "att-TOTAL_FORMS": "3", "att-INITIAL_FORMS": "0", "att-MIN_NUM_FORMS": "0", "att-MAX_NUM_FORMS": "3",
-        "att-0-kind": "disclosure_form", "att-0-file": pdf("披露表.pdf"),
+        "ach-TOTAL_FORMS": "3",
+        "ach-INITIAL_FORMS": "0",
+        "ach-MIN_NUM_FORMS": "0",
+        "ach-MAX_NUM_FORMS": "3",
+        "ach-0-kind": "know_how",
+        "ach-0-title": "一种耐旱马铃薯种薯快速繁育方法",
+        "ach-0-number": "",
+        "inv-TOTAL_FORMS": "8",
+        "inv-INITIAL_FORMS": "0",
+        "inv-MIN_NUM_FORMS": "0",
+        "inv-MAX_NUM_FORMS": "8",
+        "inv-0-row": "1",
+        "inv-0-name": "王𠮷祥",
+        "inv-0-share": "60",
+        "inv-0-is_main_contributor": "on",
+        "inv-1-row": "1",
+        "inv-1-name": "马堃",
+        "inv-1-share": "40",
+        "att-TOTAL_FORMS": "3",
+        "att-INITIAL_FORMS": "0",
+        "att-MIN_NUM_FORMS": "0",
+        "att-MAX_NUM_FORMS": "3",
+        "att-0-kind": "disclosure_form",
+        "att-0-file": pdf("披露表.pdf"),
     }
     for i in range(2, 8):
         data[f"inv-{i}-row"] = "1"
@@ -78,13 +95,39 @@ def test_full_lifecycle_as_each_role(client, world):
     assert_flow_agrees(case)
 
     act(client, a.tto_officer, case, {"action": "pass", "comment": "材料齐全"}, Stage.ASSESSMENT)
-    act(client, a.assessor, case, {"action": "complete", "method": "agency", "amount": "30.5",
-                                   "report": pdf("评估报告.pdf"), "comment": ""}, Stage.DEMONSTRATION)
-    act(client, a.expert, case, {"action": "complete", "recommendation": "approve",
-                                 "comment": "技术成熟，同意转化。"}, Stage.DECISION)
-    act(client, a.decision_secretary, case, {"action": "approve", "body": "校长办公会",
-                                             "decided_on": clock.now().date().isoformat(),
-                                             "minutes": docx("纪要.docx"), "comment": ""}, Stage.PUBLICITY)
+    act(
+        client,
+        a.assessor,
+        case,
+        {
+            "action": "complete",
+            "method": "agency",
+            "amount": "30.5",
+            "report": pdf("评估报告.pdf"),
+            "comment": "",
+        },
+        Stage.DEMONSTRATION,
+    )
+    act(
+        client,
+        a.expert,
+        case,
+        {"action": "complete", "recommendation": "approve", "comment": "技术成熟，同意转化。"},
+        Stage.DECISION,
+    )
+    act(
+        client,
+        a.decision_secretary,
+        case,
+        {
+            "action": "approve",
+            "body": "校长办公会",
+            "decided_on": clock.now().date().isoformat(),
+            "minutes": docx("纪要.docx"),
+            "comment": "",
+        },
+        Stage.PUBLICITY,
+    )
     assert case.publicity_ends_at > case.publicity_started_at + datetime.timedelta(days=14)
 
     # the period is not over: the TTO officer is told so and nothing changes
@@ -98,15 +141,31 @@ def test_full_lifecycle_as_each_role(client, world):
     assert_flow_agrees(case)
 
     with clock.travel_to(case.publicity_ends_at + datetime.timedelta(minutes=1)):
-        act(client, a.tto_officer, case, {"action": "finish", "comment": "公示期满无异议"}, Stage.IMPLEMENTATION)
-    act(client, a.tto_officer, case, {"action": "complete", "contract": pdf("合同.pdf"), "comment": ""},
-        Stage.COMPLETED)
+        act(
+            client,
+            a.tto_officer,
+            case,
+            {"action": "finish", "comment": "公示期满无异议"},
+            Stage.IMPLEMENTATION,
+        )
+    act(
+        client,
+        a.tto_officer,
+        case,
+        {"action": "complete", "contract": pdf("合同.pdf"), "comment": ""},
+        Stage.COMPLETED,
+    )
 
     trail = list(AuditEvent.objects.filter(case=case).order_by("pk").values_list("action", "to_stage"))
     assert trail == [
-        ("create", "draft"), ("submit", "preliminary_review"), ("pass_preliminary_review", "assessment"),
-        ("complete_assessment", "demonstration"), ("complete_demonstration", "decision"),
-        ("approve", "publicity"), ("finish_publicity", "implementation"), ("complete", "completed"),
+        ("create", "draft"),
+        ("submit", "preliminary_review"),
+        ("pass_preliminary_review", "assessment"),
+        ("complete_assessment", "demonstration"),
+        ("complete_demonstration", "decision"),
+        ("approve", "publicity"),
+        ("finish_publicity", "implementation"),
+        ("complete", "completed"),
     ]
     timeline = client.get(case.get_absolute_url()).content.decode()
     assert "技术成熟，同意转化。" in timeline and "公示期满无异议" in timeline
@@ -128,17 +187,32 @@ def test_return_and_resubmit_shows_what_changed(client, world):
     case.refresh_from_db()
     assert case.stage == Stage.ASSESSMENT
 
-    act(client, a.assessor, case, {"action": "return", "comment": "价格明显偏低，请补充定价依据。"}, Stage.RETURNED)
+    act(
+        client,
+        a.assessor,
+        case,
+        {"action": "return", "comment": "价格明显偏低，请补充定价依据。"},
+        Stage.RETURNED,
+    )
 
     # the applicant revises the price and resubmits through the revise task
     client.force_login(a.applicant)
-    edit = filing_post(world, price_amount="20", **{"ach-0-title": "", "inv-0-name": "", "inv-0-share": "",
-                                                      "inv-1-name": "", "inv-1-share": ""})
+    edit = filing_post(
+        world,
+        price_amount="20",
+        **{"ach-0-title": "", "inv-0-name": "", "inv-0-share": "", "inv-1-name": "", "inv-1-share": ""},
+    )
     edit["existing_achievements"] = [case.achievements.get().pk]
     edit.pop("institution")
     response = client.post(reverse("transfers:case_edit", args=[case.public_id]), edit)
     assert response.status_code == 302, response.content.decode()[:3000]
-    act(client, a.applicant, case, {"action": "resubmit", "comment": "已补充定价依据"}, Stage.PRELIMINARY_REVIEW)
+    act(
+        client,
+        a.applicant,
+        case,
+        {"action": "resubmit", "comment": "已补充定价依据"},
+        Stage.PRELIMINARY_REVIEW,
+    )
     assert case.revision == 2
     assert case.price_amount == Decimal("20")
 
@@ -157,7 +231,9 @@ def test_second_submit_of_the_same_task_changes_nothing(client, world):
     case = TransferCase.objects.get()
     client.post(reverse("transfers:case_submit", args=[case.public_id]))
     task = act(client, a.tto_officer, case, {"action": "pass", "comment": ""}, Stage.ASSESSMENT)
-    response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "pass", "comment": ""}, follow=True)
+    response = client.post(
+        reverse("workflows:task", args=[task.pk]), {"action": "pass", "comment": ""}, follow=True
+    )
     assert "已经处理完毕" in response.content.decode()
     case.refresh_from_db()
     assert case.stage == Stage.ASSESSMENT

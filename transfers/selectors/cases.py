@@ -82,6 +82,10 @@ def role_holders(institution_id: int, roles: Any) -> QuerySet[Any]:
     """Active users holding one of the roles in the institution (who to tell about new work)."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        is_active=True, memberships__institution_id=institution_id, memberships__role__in=list(roles)
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, memberships__institution_id=institution_id, memberships__role__in=list(roles)
+        )
+        .distinct()
+    )

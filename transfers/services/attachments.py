@@ -30,7 +30,8 @@ def check_upload(upload: UploadedFile, *, allowed: frozenset[str] | set[str] = A
     kind = sniff_file(upload)
     if kind is None or kind not in allowed:
         raise ActionRefused(
-            _("文件“%(name)s”的内容不是允许的格式（PDF、PNG、JPEG 图片、DOCX 或 XLSX）。") % {"name": upload.name},
+            _("文件“%(name)s”的内容不是允许的格式（PDF、PNG、JPEG 图片、DOCX 或 XLSX）。")
+            % {"name": upload.name},
             code="file_type",
         )
     return kind

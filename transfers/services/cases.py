@@ -23,6 +23,7 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from .. import clock, events
 from ..models import (
+    ACTION_LABELS,
     AttachmentKind,
     AuditEvent,
     CaseRevision,
@@ -46,26 +47,6 @@ CONDITION_MESSAGES: dict[str, Promise] = {
     "reject": gettext_lazy("请完整填写决策机构、决策日期并上传会议纪要。"),
     "finish_publicity": gettext_lazy("公示期尚未届满，不能结束公示。"),
     "complete": gettext_lazy("请先上传已签订的合同。"),
-}
-
-#: the verb of each action, for messages and the timeline
-ACTION_LABELS: dict[str, Promise] = {
-    "create": gettext_lazy("创建案件"),
-    "submit": gettext_lazy("提交"),
-    "return_for_revision": gettext_lazy("退回修改"),
-    "resubmit": gettext_lazy("修改后重新提交"),
-    "pass_preliminary_review": gettext_lazy("初审通过"),
-    "complete_assessment": gettext_lazy("评估完成"),
-    "complete_demonstration": gettext_lazy("论证完成"),
-    "approve": gettext_lazy("决策同意，进入公示"),
-    "reject": gettext_lazy("决策不同意"),
-    "raise_objection": gettext_lazy("收到异议，公示暂停"),
-    "dismiss_objection": gettext_lazy("异议不成立，公示继续"),
-    "uphold_objection": gettext_lazy("异议成立，重新决策"),
-    "finish_publicity": gettext_lazy("公示期满，进入实施"),
-    "complete": gettext_lazy("实施完成"),
-    "withdraw": gettext_lazy("撤回"),
-    "terminate": gettext_lazy("终止"),
 }
 
 
@@ -132,14 +113,26 @@ def _fire(
     )
     events.emit(
         events.CaseTransitioned(
-            case=locked, action=action, from_stage=from_stage, to_stage=locked.stage, actor=by, comment=comment
+            case=locked,
+            action=action,
+            from_stage=from_stage,
+            to_stage=locked.stage,
+            actor=by,
+            comment=comment,
         )
     )
     return locked
 
 
-def _simple(action: str, *, case: TransferCase, by: Any, comment: str = "", ip: str | None = None,
-            comment_label: Promise | None = None) -> TransferCase:
+def _simple(
+    action: str,
+    *,
+    case: TransferCase,
+    by: Any,
+    comment: str = "",
+    ip: str | None = None,
+    comment_label: Promise | None = None,
+) -> TransferCase:
     with transaction.atomic():
         locked = _lock(case)
         _guard(locked, action, by)
@@ -175,8 +168,14 @@ def case_submit(*, case: TransferCase, by: Any, comment: str = "", ip: str | Non
 
 def case_return(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
     """A reviewer returns the case to the applicant; the reason is required."""
-    return _simple("return_for_revision", case=case, by=by, comment=comment, ip=ip,
-                   comment_label=gettext_lazy("退回理由"))
+    return _simple(
+        "return_for_revision",
+        case=case,
+        by=by,
+        comment=comment,
+        ip=ip,
+        comment_label=gettext_lazy("退回理由"),
+    )
 
 
 def case_resubmit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
@@ -224,8 +223,14 @@ def case_complete_assessment(
             else None
         )
         Valuation.objects.create(
-            case=locked, revision=locked.revision, method=method, amount=amount, report=stored,
-            note=note, recorded_by=by, recorded_at=clock.now(),
+            case=locked,
+            revision=locked.revision,
+            method=method,
+            amount=amount,
+            report=stored,
+            note=note,
+            recorded_by=by,
+            recorded_at=clock.now(),
         )
         return _fire(locked, "complete_assessment", by=by, comment=comment or note, ip=ip)
 
@@ -241,8 +246,12 @@ def case_complete_demonstration(
         if recommendation not in ExpertOpinion.Recommendation.values:
             raise ActionRefused(_("请选择论证结论。"), code="required")
         ExpertOpinion.objects.create(
-            case=locked, revision=locked.revision, expert=by, recommendation=recommendation,
-            opinion=opinion, recorded_at=clock.now(),
+            case=locked,
+            revision=locked.revision,
+            expert=by,
+            recommendation=recommendation,
+            opinion=opinion,
+            recorded_at=clock.now(),
         )
         return _fire(locked, "complete_demonstration", by=by, comment=opinion, ip=ip)
 
@@ -288,8 +297,14 @@ def case_decide(
             raise ActionRefused(_("请上传决策会议纪要。"), code="required")
         stored = attachment_store(case=locked, by=by, kind=AttachmentKind.DECISION_MINUTES, upload=minutes)
         Decision.objects.create(
-            case=locked, revision=locked.revision, outcome=outcome, body=body, decided_on=decided_on,
-            minutes=stored, recorded_by=by, recorded_at=clock.now(),
+            case=locked,
+            revision=locked.revision,
+            outcome=outcome,
+            body=body,
+            decided_on=decided_on,
+            minutes=stored,
+            recorded_by=by,
+            recorded_at=clock.now(),
         )
 
         def open_publicity(c: TransferCase) -> None:
@@ -333,13 +348,18 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
         return _fire(locked, "dismiss_objection", by=by, comment=reply, ip=ip, before_save=resume)
 
 
-def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
+def case_uphold_objection(
+    *, case: TransferCase, by: Any, comment: str, ip: str | None = None
+) -> TransferCase:
     """The objection stands: the decision body decides again."""
-    return _simple("uphold_objection", case=case, by=by, comment=comment, ip=ip,
-                   comment_label=gettext_lazy("处理意见"))
+    return _simple(
+        "uphold_objection", case=case, by=by, comment=comment, ip=ip, comment_label=gettext_lazy("处理意见")
+    )
 
 
-def case_finish_publicity(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
+def case_finish_publicity(
+    *, case: TransferCase, by: Any, comment: str = "", ip: str | None = None
+) -> TransferCase:
     """The period is over with no open objection: implementation begins."""
     return _simple("finish_publicity", case=case, by=by, comment=comment, ip=ip)
 
@@ -349,7 +369,12 @@ def case_finish_publicity(*, case: TransferCase, by: Any, comment: str = "", ip:
 
 
 def case_complete(
-    *, case: TransferCase, by: Any, contract: UploadedFile | None = None, comment: str = "", ip: str | None = None
+    *,
+    case: TransferCase,
+    by: Any,
+    contract: UploadedFile | None = None,
+    comment: str = "",
+    ip: str | None = None,
 ) -> TransferCase:
     """Close the case once the signed contract is on file (uploaded here or earlier)."""
     with transaction.atomic():
@@ -389,6 +414,12 @@ def case_terminate(*, case: TransferCase, by: Any, reason: str, ip: str | None =
 def record_creation(*, case: TransferCase, by: Any, ip: str | None = None) -> None:
     """The first line of the audit trail: the draft exists."""
     AuditEvent.objects.create(
-        case=case, actor=by, at=clock.now(), action="create", from_stage=Stage.DRAFT, to_stage=Stage.DRAFT,
-        revision=case.revision, ip=ip,
+        case=case,
+        actor=by,
+        at=clock.now(),
+        action="create",
+        from_stage=Stage.DRAFT,
+        to_stage=Stage.DRAFT,
+        revision=case.revision,
+        ip=ip,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 
 
-class ActionRefused(Exception):  # noqa: N818 - it is a refusal, not a programming error
+class ActionRefused(Exception):
     """The action is not allowed now (wrong stage, wrong role, a missing precondition, bad input)."""
 
     def __init__(self, message: str | Promise, *, code: str = "refused") -> None:

@@ -70,7 +70,8 @@ def check_inventors(inventors: Sequence[InventorData], title: str) -> None:
     total = sum((i.share for i in inventors), Decimal("0"))
     if total != Decimal("100"):
         raise ActionRefused(
-            _("成果“%(title)s”的完成人份额合计为 %(total)s%%，应为 100%%。") % {"title": title, "total": total},
+            _("成果“%(title)s”的完成人份额合计为 %(total)s%%，应为 100%%。")
+            % {"title": title, "total": total},
             code="shares",
         )
     if any(not i.name.strip() for i in inventors):
@@ -94,9 +95,13 @@ def achievement_create(*, institution: Institution, by: Any, data: AchievementDa
         raise _refuse_validation(exc) from exc
     check_inventors(data.inventors, title)
     with transaction.atomic():
-        if number and Achievement.objects.filter(institution=institution, kind=data.kind, number=number).exists():
+        if (
+            number
+            and Achievement.objects.filter(institution=institution, kind=data.kind, number=number).exists()
+        ):
             raise ActionRefused(
-                _("本单位已登记过同类型、同号码的成果（%(number)s），请直接选用。") % {"number": data.number.strip()},
+                _("本单位已登记过同类型、同号码的成果（%(number)s），请直接选用。")
+                % {"number": data.number.strip()},
                 code="duplicate",
             )
         achievement = Achievement.objects.create(
@@ -131,7 +136,9 @@ def _replace_inventors(achievement: Achievement, inventors: Sequence[InventorDat
     )
 
 
-def achievement_set_inventors(*, achievement: Achievement, by: Any, inventors: Sequence[InventorData]) -> None:
+def achievement_set_inventors(
+    *, achievement: Achievement, by: Any, inventors: Sequence[InventorData]
+) -> None:
     """Replace the inventors of an achievement while no case using it is past its draft/return."""
     _require_filer(by, achievement.institution)
     check_inventors(inventors, achievement.title)
@@ -245,8 +252,12 @@ def case_file(
     with transaction.atomic():
         created = [achievement_create(institution=institution, by=by, data=d) for d in new]
         return case_create(
-            institution=institution, by=by, fields=fields, achievements=[*existing, *created],
-            attachments=attachments, ip=ip,
+            institution=institution,
+            by=by,
+            fields=fields,
+            achievements=[*existing, *created],
+            attachments=attachments,
+            ip=ip,
         )
 
 

@@ -32,7 +32,9 @@ def rule_pack_new_version(*, base: RulePack, changes: dict[str, Any]) -> RulePac
     if unknown:
         raise ValueError(f"not rule pack fields: {sorted(unknown)}")
     with transaction.atomic():
-        latest = RulePack.objects.select_for_update().filter(code=base.code).aggregate(v=Max("version"))["v"] or 0
+        latest = (
+            RulePack.objects.select_for_update().filter(code=base.code).aggregate(v=Max("version"))["v"] or 0
+        )
         values = {name: getattr(base, name) for name in EDITABLE_FIELDS}
         values.update(changes)
         pack = RulePack(code=base.code, version=latest + 1, created_at=clock.now(), **values)

@@ -35,7 +35,9 @@ def case_snapshot(case: TransferCase) -> dict[str, Any]:
             "title": a.title,
             "kind": str(a.get_kind_display()),
             "number": a.number_display,
-            "inventors": [f"{i.name} {i.share}%{'*' if i.is_main_contributor else ''}" for i in a.inventors.all()],
+            "inventors": [
+                f"{i.name} {i.share}%{'*' if i.is_main_contributor else ''}" for i in a.inventors.all()
+            ],
         }
         for a in case.achievements.order_by("pk")
     ]
@@ -44,9 +46,7 @@ def case_snapshot(case: TransferCase) -> dict[str, Any]:
 
 
 def _achievements_text(items: list[dict[str, Any]]) -> str:
-    return "；".join(
-        f"{a['title']}（{a['kind']} {a['number']}；{'、'.join(a['inventors'])}）" for a in items
-    )
+    return "；".join(f"{a['title']}（{a['kind']} {a['number']}；{'、'.join(a['inventors'])}）" for a in items)
 
 
 def revision_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:

@@ -25,10 +25,22 @@ from workflows.services import case_act
 DEMO_PASSWORD = "demo-2026"
 
 INSTITUTIONS = [
-    {"code": "LZU", "name": "兰州大学", "pack": "national", "email": "tto@lzu.example.cn", "phone": "0931-8912345",
-     "address": "甘肃省兰州市城关区天水南路222号 科技成果转化办公室"},
-    {"code": "LDU", "name": "陇东学院", "pack": "gansu", "email": "kjc@ldxy.example.cn", "phone": "0934-8632000",
-     "address": "甘肃省庆阳市西峰区兰州路45号 科技处"},
+    {
+        "code": "LZU",
+        "name": "兰州大学",
+        "pack": "national",
+        "email": "tto@lzu.example.cn",
+        "phone": "0931-8912345",
+        "address": "甘肃省兰州市城关区天水南路222号 科技成果转化办公室",
+    },
+    {
+        "code": "LDU",
+        "name": "陇东学院",
+        "pack": "gansu",
+        "email": "kjc@ldxy.example.cn",
+        "phone": "0934-8632000",
+        "address": "甘肃省庆阳市西峰区兰州路45号 科技处",
+    },
 ]
 
 PEOPLE = {
@@ -59,9 +71,19 @@ TITLES = [
 
 #: the stage each demo case is walked to (the first is filed long ago, so publicity could end)
 TARGETS = [
-    Stage.COMPLETED, Stage.IMPLEMENTATION, Stage.TERMINATED, Stage.PUBLICITY, Stage.OBJECTION_REVIEW,
-    Stage.DECISION, Stage.DEMONSTRATION, Stage.ASSESSMENT, Stage.PRELIMINARY_REVIEW, Stage.RETURNED,
-    Stage.REJECTED, Stage.WITHDRAWN, Stage.DRAFT,
+    Stage.COMPLETED,
+    Stage.IMPLEMENTATION,
+    Stage.TERMINATED,
+    Stage.PUBLICITY,
+    Stage.OBJECTION_REVIEW,
+    Stage.DECISION,
+    Stage.DEMONSTRATION,
+    Stage.ASSESSMENT,
+    Stage.PRELIMINARY_REVIEW,
+    Stage.RETURNED,
+    Stage.REJECTED,
+    Stage.WITHDRAWN,
+    Stage.DRAFT,
 ]
 
 
@@ -81,7 +103,7 @@ def patent_number(year: int, kind_digit: int, serial: int) -> str:
     for check in "0123456789X":
         try:
             return validate_patent_number(f"ZL{digits}.{check}")
-        except Exception:  # noqa: BLE001, S112 - try the next check character
+        except Exception:  # noqa: S112 - try the next check character
             continue
     raise RuntimeError(digits)
 
@@ -90,7 +112,7 @@ class Command(BaseCommand):
     help = "Create demo institutions, users for every role and cases in every stage (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        User = get_user_model()  # noqa: N806
+        User = get_user_model()
         logins: list[tuple[str, str, str]] = []
         with transaction.atomic():
             if not User.objects.filter(username="admin").exists():
@@ -100,8 +122,13 @@ class Command(BaseCommand):
                 assert pack is not None, "rule packs come from migrations"
                 institution, _ = Institution.objects.get_or_create(
                     code=spec["code"],
-                    defaults={"name": spec["name"], "rule_pack": pack, "contact_email": spec["email"],
-                              "contact_phone": spec["phone"], "address": spec["address"]},
+                    defaults={
+                        "name": spec["name"],
+                        "rule_pack": pack,
+                        "contact_email": spec["email"],
+                        "contact_phone": spec["phone"],
+                        "address": spec["address"],
+                    },
                 )
                 users = {}
                 for role, (suffix, last, first) in PEOPLE.items():
@@ -117,7 +144,9 @@ class Command(BaseCommand):
                     logins.append((username, str(role.label), spec["name"]))
                 if not TransferCase.objects.filter(institution=institution).exists():
                     self._walk_cases(institution, users)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
+        )
         self.stdout.write("  admin                (superuser, /admin/)")
         for username, role, name in logins:
             self.stdout.write(f"  {username:<20} {role} · {name}")
@@ -139,7 +168,9 @@ class Command(BaseCommand):
             achievements.append(
                 AchievementData(
                     kind="invention_patent",
-                    number=patent_number(2021 + offset, 1, 234560 + index * 10 + offset + (institution.pk * 1000)),
+                    number=patent_number(
+                        2021 + offset, 1, 234560 + index * 10 + offset + (institution.pk * 1000)
+                    ),
                     title=title,
                     field="农业与环境" if offset % 2 == 0 else "信息技术",
                     abstract=f"{title}：本成果已获授权，具备产业化条件。",
@@ -171,7 +202,9 @@ class Command(BaseCommand):
             attachments=[("disclosure_form", demo_pdf("职务科技成果披露表"))],
         )
 
-    def _walk(self, case: TransferCase, target: str, users: dict[str, Any], moment: datetime.datetime) -> None:
+    def _walk(
+        self, case: TransferCase, target: str, users: dict[str, Any], moment: datetime.datetime
+    ) -> None:
         tto, assessor, expert = users[Role.TTO_OFFICER], users[Role.ASSESSOR], users[Role.EXPERT]
         secretary, applicant = users[Role.DECISION_SECRETARY], users[Role.APPLICANT]
         steps: list[tuple[str, Any]] = []
@@ -183,35 +216,123 @@ class Command(BaseCommand):
         if target == Stage.DRAFT:
             steps.clear()
         if target in (Stage.RETURNED, Stage.WITHDRAWN):
-            step(Stage.RETURNED, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_return(
-                case=c, by=tto, comment="请补充成果的产业化前景分析，并核对完成人份额。")))
+            step(
+                Stage.RETURNED,
+                lambda c: case_act(
+                    case=c,
+                    user=tto,
+                    run=lambda: svc.case_return(
+                        case=c, by=tto, comment="请补充成果的产业化前景分析，并核对完成人份额。"
+                    ),
+                ),
+            )
             if target == Stage.WITHDRAWN:
-                step(Stage.WITHDRAWN, lambda c: case_act(case=c, user=applicant, run=lambda: svc.case_withdraw(
-                    case=c, by=applicant, reason="受让方暂缓合作，先行撤回。")))
+                step(
+                    Stage.WITHDRAWN,
+                    lambda c: case_act(
+                        case=c,
+                        user=applicant,
+                        run=lambda: svc.case_withdraw(
+                            case=c, by=applicant, reason="受让方暂缓合作，先行撤回。"
+                        ),
+                    ),
+                )
         elif target != Stage.DRAFT:
-            step(Stage.ASSESSMENT, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_pass_preliminary_review(
-                case=c, by=tto, comment="材料齐全，同意进入评估。")))
-            step(Stage.DEMONSTRATION, lambda c: case_act(case=c, user=assessor, run=lambda: svc.case_complete_assessment(
-                case=c, by=assessor, method="agency", amount=Decimal("38.5000"), report=demo_pdf("资产评估报告"),
-                note="经第三方评估机构评估。")))
-            step(Stage.DECISION, lambda c: case_act(case=c, user=expert, run=lambda: svc.case_complete_demonstration(
-                case=c, by=expert, recommendation="approve", opinion="技术成熟，定价合理，同意转化。")))
+            step(
+                Stage.ASSESSMENT,
+                lambda c: case_act(
+                    case=c,
+                    user=tto,
+                    run=lambda: svc.case_pass_preliminary_review(
+                        case=c, by=tto, comment="材料齐全，同意进入评估。"
+                    ),
+                ),
+            )
+            step(
+                Stage.DEMONSTRATION,
+                lambda c: case_act(
+                    case=c,
+                    user=assessor,
+                    run=lambda: svc.case_complete_assessment(
+                        case=c,
+                        by=assessor,
+                        method="agency",
+                        amount=Decimal("38.5000"),
+                        report=demo_pdf("资产评估报告"),
+                        note="经第三方评估机构评估。",
+                    ),
+                ),
+            )
+            step(
+                Stage.DECISION,
+                lambda c: case_act(
+                    case=c,
+                    user=expert,
+                    run=lambda: svc.case_complete_demonstration(
+                        case=c, by=expert, recommendation="approve", opinion="技术成熟，定价合理，同意转化。"
+                    ),
+                ),
+            )
             outcome = "reject" if target == Stage.REJECTED else "approve"
-            step(Stage.PUBLICITY, lambda c: case_act(case=c, user=secretary, run=lambda: svc.case_decide(
-                case=c, by=secretary, outcome=outcome, body="校长办公会", decided_on=clock.now().date(),
-                minutes=demo_pdf("校长办公会会议纪要"), comment="会议审议通过。" if outcome == "approve" else "价格偏低，不同意。")))
+            step(
+                Stage.PUBLICITY,
+                lambda c: case_act(
+                    case=c,
+                    user=secretary,
+                    run=lambda: svc.case_decide(
+                        case=c,
+                        by=secretary,
+                        outcome=outcome,
+                        body="校长办公会",
+                        decided_on=clock.now().date(),
+                        minutes=demo_pdf("校长办公会会议纪要"),
+                        comment="会议审议通过。" if outcome == "approve" else "价格偏低，不同意。",
+                    ),
+                ),
+            )
             if target == Stage.OBJECTION_REVIEW:
-                step(Stage.OBJECTION_REVIEW, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_raise_objection(
-                    case=c, by=tto, comment="收到实名书面异议：认为拟交易价格低于市场价。")))
+                step(
+                    Stage.OBJECTION_REVIEW,
+                    lambda c: case_act(
+                        case=c,
+                        user=tto,
+                        run=lambda: svc.case_raise_objection(
+                            case=c, by=tto, comment="收到实名书面异议：认为拟交易价格低于市场价。"
+                        ),
+                    ),
+                )
             if target == Stage.TERMINATED:
-                step(Stage.TERMINATED, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_terminate(
-                    case=c, by=tto, reason="受让方放弃受让。")))
+                step(
+                    Stage.TERMINATED,
+                    lambda c: case_act(
+                        case=c,
+                        user=tto,
+                        run=lambda: svc.case_terminate(case=c, by=tto, reason="受让方放弃受让。"),
+                    ),
+                )
             if target in (Stage.IMPLEMENTATION, Stage.COMPLETED):
-                step("after_publicity", lambda c: case_act(case=c, user=tto, run=lambda: svc.case_finish_publicity(
-                    case=c, by=tto, comment="公示期满，无异议。")))
+                step(
+                    "after_publicity",
+                    lambda c: case_act(
+                        case=c,
+                        user=tto,
+                        run=lambda: svc.case_finish_publicity(case=c, by=tto, comment="公示期满，无异议。"),
+                    ),
+                )
             if target == Stage.COMPLETED:
-                step(Stage.COMPLETED, lambda c: case_act(case=c, user=tto, run=lambda: svc.case_complete(
-                    case=c, by=tto, contract=demo_pdf("技术转让合同"), comment="合同已签订并完成登记。")))
+                step(
+                    Stage.COMPLETED,
+                    lambda c: case_act(
+                        case=c,
+                        user=tto,
+                        run=lambda: svc.case_complete(
+                            case=c,
+                            by=tto,
+                            contract=demo_pdf("技术转让合同"),
+                            comment="合同已签订并完成登记。",
+                        ),
+                    ),
+                )
         for number, (stage, fn) in enumerate(steps):
             if case.stage == target:
                 break

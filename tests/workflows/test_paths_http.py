@@ -1,0 +1,230 @@
+"""Every other path through HTTP: returns from each reviewing stage and resubmission, rejection,
+withdrawal (from the case page and from the revise task), objections dismissed/upheld, termination."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import assert_flow_agrees, file_case, pdf
+from tests.workflows.test_lifecycle_http import act
+from transfers import clock
+from transfers.models import Stage
+from transfers.services import cases as svc
+
+pytestmark = pytest.mark.django_db
+
+
+def steps(a):
+    """The forward step of each reviewing stage: (user, form data, stage after)."""
+    return {
+        Stage.PRELIMINARY_REVIEW: (a.tto_officer, {"action": "pass", "comment": ""}, Stage.ASSESSMENT),
+        Stage.ASSESSMENT: (
+            a.assessor,
+            {"action": "complete", "method": "internal", "amount": "8", "comment": ""},
+            Stage.DEMONSTRATION,
+        ),
+        Stage.DEMONSTRATION: (
+            a.expert,
+            {"action": "complete", "recommendation": "approve", "comment": "同意"},
+            Stage.DECISION,
+        ),
+        Stage.DECISION: (
+            a.decision_secretary,
+            {
+                "action": "approve",
+                "body": "校长办公会",
+                "decided_on": clock.now().date().isoformat(),
+                "comment": "",
+            },
+            Stage.PUBLICITY,
+        ),
+    }
+
+
+def walk_to(client, world, target):
+    a = world.a
+    case = file_case(a)
+    client.force_login(a.applicant)
+    client.post(reverse("transfers:case_submit", args=[case.public_id]))
+    case.refresh_from_db()
+    forward = steps(a)
+    while case.stage != target:
+        user, data, after = forward[case.stage]
+        data = dict(data)
+        if case.stage == Stage.DECISION:
+            data["minutes"] = pdf("纪要.pdf")
+        act(client, user, case, data, after)
+    return case
+
+
+REVIEWERS = {
+    Stage.PRELIMINARY_REVIEW: "tto_officer",
+    Stage.ASSESSMENT: "assessor",
+    Stage.DEMONSTRATION: "expert",
+    Stage.DECISION: "decision_secretary",
+}
+
+
+@pytest.mark.parametrize("stage", list(REVIEWERS))
+def test_return_from_each_stage_then_resubmit(client, world, stage):
+    a = world.a
+    case = walk_to(client, world, stage)
+    act(
+        client, a.users[REVIEWERS[stage]], case, {"action": "return", "comment": "请补充材料"}, Stage.RETURNED
+    )
+    # the applicant sees the task in their inbox and resubmits the same case as revision 2
+    act(client, a.applicant, case, {"action": "resubmit", "comment": "已补充"}, Stage.PRELIMINARY_REVIEW)
+    assert case.revision == 2
+    assert case.revisions.count() == 2
+
+
+def test_reject_at_decision_ends_the_case(client, world):
+    a = world.a
+    case = walk_to(client, world, Stage.DECISION)
+    act(
+        client,
+        a.decision_secretary,
+        case,
+        {
+            "action": "reject",
+            "body": "校长办公会",
+            "decided_on": clock.now().date().isoformat(),
+            "minutes": pdf(),
+            "comment": "价格偏低",
+        },
+        Stage.REJECTED,
+    )
+    assert not case.publicity_started_at
+
+
+@pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.PRELIMINARY_REVIEW, Stage.ASSESSMENT, Stage.DECISION])
+def test_withdraw_from_the_case_page(client, world, stage):
+    a = world.a
+    case = file_case(a) if stage == Stage.DRAFT else walk_to(client, world, stage)
+    client.force_login(a.applicant)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert reverse("transfers:case_withdraw", args=[case.public_id]) in page
+    response = client.post(reverse("transfers:case_withdraw", args=[case.public_id]), {"reason": ""})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.stage == stage
+    response = client.post(
+        reverse("transfers:case_withdraw", args=[case.public_id]), {"reason": "受让方暂缓"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == Stage.WITHDRAWN
+    assert_flow_agrees(case)
+
+
+def test_withdraw_from_the_revise_task(client, world):
+    a = world.a
+    case = walk_to(client, world, Stage.ASSESSMENT)
+    act(client, a.assessor, case, {"action": "return", "comment": "请补充"}, Stage.RETURNED)
+    act(client, a.applicant, case, {"action": "withdraw", "comment": "放弃转化"}, Stage.WITHDRAWN)
+
+
+def test_withdraw_is_refused_during_publicity(client, world):
+    a = world.a
+    case = walk_to(client, world, Stage.PUBLICITY)
+    client.force_login(a.applicant)
+    response = client.post(reverse("transfers:case_withdraw", args=[case.public_id]), {"reason": "想撤回"})
+    assert response.status_code == 400
+    assert "公示" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Stage.PUBLICITY
+
+
+def test_objection_dismissed_resumes_with_the_remaining_time(client, world):
+    a = world.a
+    case = walk_to(client, world, Stage.PUBLICITY)
+    ends = case.publicity_ends_at
+    act(
+        client,
+        a.tto_officer,
+        case,
+        {"action": "objection", "comment": "收到实名书面异议"},
+        Stage.OBJECTION_REVIEW,
+    )
+    with clock.travel_to(clock.now() + datetime.timedelta(days=3)):
+        act(
+            client,
+            a.tto_officer,
+            case,
+            {"action": "dismiss", "comment": "异议不成立，已书面答复"},
+            Stage.PUBLICITY,
+        )
+    assert case.publicity_ends_at - ends >= datetime.timedelta(days=3)
+    assert case.publicity_paused_at is None
+
+
+def test_objection_upheld_goes_back_to_decision(client, world):
+    a = world.a
+    case = walk_to(client, world, Stage.PUBLICITY)
+    act(client, a.tto_officer, case, {"action": "objection", "comment": "异议"}, Stage.OBJECTION_REVIEW)
+    act(client, a.tto_officer, case, {"action": "uphold", "comment": "异议成立，重新决策"}, Stage.DECISION)
+    act(
+        client,
+        a.decision_secretary,
+        case,
+        {
+            "action": "reject",
+            "body": "校长办公会",
+            "decided_on": clock.now().date().isoformat(),
+            "minutes": pdf(),
+            "comment": "",
+        },
+        Stage.REJECTED,
+    )
+
+
+@pytest.mark.parametrize("where", ["publicity", "objection_review", "implementation"])
+def test_terminate(client, world, where):
+    a = world.a
+    case = walk_to(client, world, Stage.PUBLICITY)
+    if where == "objection_review":
+        act(client, a.tto_officer, case, {"action": "objection", "comment": "异议"}, Stage.OBJECTION_REVIEW)
+    if where == "implementation":
+        with clock.travel_to(case.publicity_ends_at):
+            act(client, a.tto_officer, case, {"action": "finish", "comment": ""}, Stage.IMPLEMENTATION)
+    act(client, a.tto_officer, case, {"action": "terminate", "comment": "受让方放弃"}, Stage.TERMINATED)
+    assert case.closing_reason == "受让方放弃"
+
+
+def test_terminate_from_outside_a_task_cancels_the_flow(world):
+    a = world.a
+    case = file_case(a)
+    case = svc.case_submit(case=case, by=a.applicant)
+    from workflows.services import case_act
+
+    for user, run in [
+        (a.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=a.tto_officer)),
+        (
+            a.assessor,
+            lambda c: svc.case_complete_assessment(case=c, by=a.assessor, method="agency", report=pdf()),
+        ),
+        (
+            a.expert,
+            lambda c: svc.case_complete_demonstration(
+                case=c, by=a.expert, recommendation="approve", opinion="同意"
+            ),
+        ),
+        (
+            a.decision_secretary,
+            lambda c: svc.case_decide(
+                case=c,
+                by=a.decision_secretary,
+                outcome="approve",
+                body="校长办公会",
+                decided_on=clock.now().date(),
+                minutes=pdf(),
+            ),
+        ),
+    ]:
+        case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+    case = svc.case_terminate(case=case, by=a.tto_officer, reason="合作方注销")
+    assert case.stage == Stage.TERMINATED
+    assert_flow_agrees(case)

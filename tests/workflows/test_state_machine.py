@@ -1,0 +1,146 @@
+"""Random sequences of actions by random people: the stage is always legal, the audit trail is the
+stage history, and the flow's open tasks always match the stage."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from tests.factories import assert_flow_agrees, file_case, pdf
+from transfers import clock
+from transfers.models import AuditEvent, Role, Stage, TransferCase
+from transfers.permissions import STAGE_ROLES
+from transfers.services import cases as svc
+from transfers.services.errors import ActionRefused
+from workflows.selectors import open_tasks_of
+from workflows.services import case_act
+
+ROLES = list(Role.values)
+
+ACTIONS = {
+    "pass": lambda c, u: svc.case_pass_preliminary_review(case=c, by=u),
+    "return": lambda c, u: svc.case_return(case=c, by=u, comment="请修改"),
+    "resubmit": lambda c, u: svc.case_resubmit(case=c, by=u),
+    "assess": lambda c, u: svc.case_complete_assessment(case=c, by=u, method="internal", amount=Decimal("3")),
+    "demonstrate": lambda c, u: svc.case_complete_demonstration(
+        case=c, by=u, recommendation="approve", opinion="同意"
+    ),
+    "approve": lambda c, u: svc.case_decide(
+        case=c, by=u, outcome="approve", body="校长办公会", decided_on=clock.now().date(), minutes=pdf()
+    ),
+    "reject": lambda c, u: svc.case_decide(
+        case=c, by=u, outcome="reject", body="校长办公会", decided_on=clock.now().date(), minutes=pdf()
+    ),
+    "object": lambda c, u: svc.case_raise_objection(case=c, by=u, comment="异议"),
+    "dismiss": lambda c, u: svc.case_dismiss_objection(case=c, by=u, reply="不成立"),
+    "uphold": lambda c, u: svc.case_uphold_objection(case=c, by=u, comment="成立"),
+    "finish": lambda c, u: svc.case_finish_publicity(case=c, by=u),
+    "complete": lambda c, u: svc.case_complete(case=c, by=u, contract=pdf()),
+    "withdraw": lambda c, u: svc.case_withdraw(case=c, by=u, reason="撤回"),
+    "terminate": lambda c, u: svc.case_terminate(case=c, by=u, reason="终止"),
+}
+OUTSIDE = {"withdraw", "terminate"}
+NATURAL = {
+    Stage.PRELIMINARY_REVIEW: ["pass", "pass", "return"],
+    Stage.ASSESSMENT: ["assess", "assess", "return"],
+    Stage.DEMONSTRATION: ["demonstrate", "demonstrate", "return"],
+    Stage.DECISION: ["approve", "approve", "reject", "return"],
+    Stage.PUBLICITY: ["finish", "finish", "object", "terminate"],
+    Stage.OBJECTION_REVIEW: ["dismiss", "uphold", "terminate"],
+    Stage.IMPLEMENTATION: ["complete", "complete", "terminate"],
+    Stage.RETURNED: ["resubmit", "resubmit", "withdraw"],
+}  # moves a person may start from the case page
+
+
+class CaseLife(RuleBasedStateMachine):
+    world = None
+    reached: set[str] = set()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.case = svc.case_submit(case=file_case(self.world.a), by=self.world.a.applicant)
+        self.history = [Stage.DRAFT, Stage.PRELIMINARY_REVIEW]
+        self.now = clock.now()
+
+    def _run(self, name: str, user, through_task: bool) -> None:
+        case = TransferCase.objects.get(pk=self.case.pk)
+        before = case.stage
+        try:
+            if through_task and open_tasks_of(case).exists():
+                case = case_act(case=case, user=user, run=lambda: ACTIONS[name](case, user))
+            elif name in OUTSIDE or not open_tasks_of(case).exists():
+                case = ACTIONS[name](case, user)
+            else:
+                return  # a stage move that belongs to a task is never made around it
+        except ActionRefused:
+            case = TransferCase.objects.get(pk=self.case.pk)
+            assert case.stage == before
+            return
+        self.history.append(case.stage)
+
+    @rule(
+        name=st.sampled_from(sorted(ACTIONS)),
+        role=st.sampled_from(ROLES),
+        through_task=st.booleans(),
+        days=st.integers(min_value=0, max_value=20),
+    )
+    def act(self, name: str, role: str, through_task: bool, days: int) -> None:
+        self.now += datetime.timedelta(days=days)
+        users = dict(self.world.a.users)
+        users["applicant"] = self.world.a.applicant
+        with clock.travel_to(self.now):
+            self._run(name, users[role], through_task)
+
+    @rule(choice=st.integers(min_value=0, max_value=11), days=st.integers(min_value=0, max_value=20))
+    def right_person_acts(self, choice: int, days: int) -> None:
+        """The person whose turn it is does one of the stage's moves (so lives reach publicity and beyond)."""
+        case = TransferCase.objects.get(pk=self.case.pk)
+        roles = STAGE_ROLES.get(case.stage, ("applicant",))
+        moves = NATURAL.get(case.stage, ["withdraw"])
+        name = moves[choice % len(moves)]
+        self.now += datetime.timedelta(days=days)
+        with clock.travel_to(self.now):
+            self._run(name, self.world.a.users[roles[0]], through_task=True)
+
+    @rule(role=st.sampled_from(ROLES))
+    def outsider_tries(self, role: str) -> None:
+        """Someone of the other institution tries the open task: always refused."""
+        case = TransferCase.objects.get(pk=self.case.pk)
+        task = open_tasks_of(case).first()
+        if task is None:
+            return
+        user = self.world.b.users[role]
+        with pytest.raises(ActionRefused):
+            case_act(case=case, user=user, run=lambda: svc.case_pass_preliminary_review(case=case, by=user))
+
+    @invariant()
+    def stage_is_legal_and_history_is_audited(self) -> None:
+        case = TransferCase.objects.get(pk=self.case.pk)
+        assert case.stage in Stage.values
+        trail = list(AuditEvent.objects.filter(case=case).order_by("pk").values_list("to_stage", flat=True))
+        assert trail == self.history
+        assert_flow_agrees(case)
+
+    def teardown(self) -> None:
+        CaseLife.reached.update(self.history)
+
+
+@pytest.mark.django_db
+def test_random_lives_of_a_case(world):
+    CaseLife.world = world
+    run_state_machine_as_test(
+        CaseLife,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
+    # the random lives went deep enough to mean something
+    assert {Stage.PUBLICITY, Stage.RETURNED, Stage.DECISION} <= CaseLife.reached
