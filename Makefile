@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint install install-dev browser check-migrations clean
+.PHONY: run test lint bench install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,6 @@ lint: install-dev
 
 clean:
 	rm -rf var $(VENV)
+
+bench: install-dev
+	$(BIN)/python -m benchmarks.case_visibility

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Achievement, AchievementKind, AttachmentKind, Institution, TransferCase
@@ -68,10 +69,10 @@ class CaseForm(forms.ModelForm):
         self, *args: Any, institutions: Any, achievements: Any, editing: bool = False, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
         if institutions.count() == 1:
             self.fields["institution"].initial = institutions.first()
-        self.fields["existing_achievements"].queryset = achievements
+        self.fields["existing_achievements"].queryset = achievements  # type: ignore[attr-defined]
         if editing:
             del self.fields["institution"]
             self.fields["existing_achievements"].initial = list(self.instance.achievements.all())
@@ -124,21 +125,12 @@ class NewAchievementForm(forms.Form):
         return bool(self.cleaned_data.get("title"))
 
 
-class InventorForm(forms.Form):
-    row = forms.TypedChoiceField(
-        label=_("所属成果"),
-        coerce=int,
-        choices=[(i, _("新成果 %(n)s") % {"n": i}) for i in range(1, NEW_ACHIEVEMENT_ROWS + 1)],
-        initial=1,
-    )
+class InventorEditForm(forms.Form):
+    """One inventor row: a name and a share; an empty row is ignored."""
+
     name = forms.CharField(label=_("完成人姓名"), max_length=100, required=False)
     share = forms.DecimalField(
-        label=_("份额（%）"),
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=100,
-        required=False,
+        label=_("份额（%）"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100, required=False
     )
     is_main_contributor = forms.BooleanField(label=_("主要贡献人"), required=False)
 
@@ -149,6 +141,18 @@ class InventorForm(forms.Form):
         if data.get("share") is not None and not data.get("name"):
             self.add_error("name", _("请填写姓名。"))
         return data
+
+
+class InventorForm(InventorEditForm):
+    """An inventor row of the filing form: it also says which new achievement it belongs to."""
+
+    row = forms.TypedChoiceField(
+        label=_("所属成果"),
+        coerce=int,
+        choices=[(i, format_lazy("{} {}", _("新成果"), i)) for i in range(1, NEW_ACHIEVEMENT_ROWS + 1)],
+        initial=1,
+    )
+    field_order = ["row", "name", "share", "is_main_contributor"]
 
 
 class AttachmentForm(forms.Form):
@@ -205,3 +209,15 @@ def uploads(attachment_formset: Any) -> list[tuple[str, Any]]:
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+InventorEditFormSet = forms.formset_factory(InventorEditForm, extra=3, max_num=30)
+
+
+def inventors_from(formset: Any) -> list[InventorData]:
+    return [
+        InventorData(name=f.cleaned_data["name"], share=f.cleaned_data["share"],
+                     is_main_contributor=f.cleaned_data["is_main_contributor"])
+        for f in formset
+        if f.cleaned_data.get("name")
+    ]

@@ -294,17 +294,17 @@ class Inventor(models.Model):
 
 
 def _role_permission(*roles: str) -> Any:
-    def check(case: TransferCase, user: Any) -> bool:
+    def check(case: Any, user: Any) -> bool:
         return permissions.has_role(user, case.institution_id, roles)
 
     return check
 
 
-def _reviewer_of_current_stage(case: TransferCase, user: Any) -> bool:
+def _reviewer_of_current_stage(case: Any, user: Any) -> bool:
     return permissions.has_role(user, case.institution_id, permissions.STAGE_ROLES.get(case.stage, ()))
 
 
-def _case_owner(case: TransferCase, user: Any) -> bool:
+def _case_owner(case: Any, user: Any) -> bool:
     return permissions.is_case_owner(user, case)
 
 

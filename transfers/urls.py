@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", views.case_create, name="case_create"),
     path("<uuid:public_id>/", views.case_detail, name="case_detail"),
     path("<uuid:public_id>/edit/", views.case_edit, name="case_edit"),
+    path(
+        "<uuid:public_id>/achievements/<int:achievement_pk>/inventors/",
+        views.achievement_inventors,
+        name="achievement_inventors",
+    ),
     path("<uuid:public_id>/submit/", views.case_submit, name="case_submit"),
     path("<uuid:public_id>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment_download"),

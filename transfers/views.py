@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -21,9 +21,11 @@ from . import permissions, selectors
 from .forms import (
     AttachmentFormSet,
     CaseForm,
+    InventorEditFormSet,
     InventorFormSet,
     NewAchievementFormSet,
     ReasonForm,
+    inventors_from,
     new_achievements,
     uploads,
 )
@@ -181,6 +183,36 @@ def case_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
+@never_cache
+def achievement_inventors(request: HttpRequest, public_id: str, achievement_pk: int) -> HttpResponse:
+    """Correct the inventors and shares of one achievement of a draft or returned case."""
+    case = selectors.case_visible_to(request.user, public_id)
+    achievement = get_object_or_404(case.achievements, pk=achievement_pk)
+    if case.stage not in filing.EDITABLE_STAGES or not permissions.is_case_owner(request.user, case):
+        messages.error(request, _("案件当前处于“%(stage)s”环节，不能修改。") % {"stage": case.get_stage_display()})
+        return redirect(case.get_absolute_url())
+    initial = [
+        {"name": i.name, "share": i.share, "is_main_contributor": i.is_main_contributor}
+        for i in achievement.inventors.all()
+    ]
+    formset = InventorEditFormSet(request.POST or None, initial=initial, prefix="inv")
+    if request.method == "POST":
+        if formset.is_valid():
+            try:
+                filing.achievement_set_inventors(
+                    achievement=achievement, by=request.user, inventors=inventors_from(formset)
+                )
+                messages.success(request, _("完成人已更新。"))
+                return redirect(case.get_absolute_url())
+            except ActionRefused as refusal:
+                messages.error(request, str(refusal))
+        else:
+            messages.error(request, _("请根据提示修改后再提交。"))
+    context = {"case": case, "achievement": achievement, "formset": formset}
+    return render(request, "transfers/inventors_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
 @require_POST
 def case_submit(request: HttpRequest, public_id: str) -> HttpResponse:
     case = selectors.case_visible_to(request.user, public_id)
@@ -213,7 +245,7 @@ def case_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, public_id: str) -> HttpResponse:
+def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
     attachment = selectors.attachment_visible_to(request.user, public_id)
     response = FileResponse(
         attachment.file.open("rb"),

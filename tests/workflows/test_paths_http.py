@@ -228,3 +228,29 @@ def test_terminate_from_outside_a_task_cancels_the_flow(world):
     case = svc.case_terminate(case=case, by=a.tto_officer, reason="合作方注销")
     assert case.stage == Stage.TERMINATED
     assert_flow_agrees(case)
+
+
+def test_returned_case_inventors_are_corrected_and_checked(client, world):
+    a = world.a
+    case = walk_to(client, world, Stage.PRELIMINARY_REVIEW)
+    act(client, a.tto_officer, case, {"action": "return", "comment": "请核对完成人份额"}, Stage.RETURNED)
+    achievement = case.achievements.get()
+    url = reverse("transfers:achievement_inventors", args=[case.public_id, achievement.pk])
+    client.force_login(a.applicant)
+    base = {"inv-TOTAL_FORMS": "3", "inv-INITIAL_FORMS": "0", "inv-MIN_NUM_FORMS": "0", "inv-MAX_NUM_FORMS": "30"}
+    bad = {**base, "inv-0-name": "王𠮷祥", "inv-0-share": "50", "inv-1-name": "马堃", "inv-1-share": "40"}
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    assert "应为 100%" in response.content.decode()
+    assert [i.share for i in achievement.inventors.all()] == [60, 40]
+    good = {**bad, "inv-0-share": "50", "inv-1-share": "30", "inv-2-name": "李𡈽", "inv-2-share": "20"}
+    assert client.post(url, good).status_code == 302
+    assert [i.name for i in achievement.inventors.all()] == ["王𠮷祥", "马堃", "李𡈽"]
+    act(client, a.applicant, case, {"action": "resubmit", "comment": ""}, Stage.PRELIMINARY_REVIEW)
+    client.force_login(a.tto_officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "李𡈽" in page and "与第 1 版相比的修改" in page
+    # once under review again, the inventors are locked
+    client.force_login(a.applicant)
+    assert client.post(url, good).status_code == 302  # redirected with a message, nothing changed
+    assert achievement.inventors.count() == 3

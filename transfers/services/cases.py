@@ -282,7 +282,7 @@ def case_decide(
     ip: str | None = None,
 ) -> TransferCase:
     """Record the decision body's decision with its minutes; approval starts publicity."""
-    action = {Decision.Outcome.APPROVE: "approve", Decision.Outcome.REJECT: "reject"}.get(outcome)
+    action = {"approve": "approve", "reject": "reject"}.get(outcome)
     if action is None:
         raise ActionRefused(_("请选择决策结果。"), code="required")
     with transaction.atomic():

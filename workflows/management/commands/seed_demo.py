@@ -130,7 +130,7 @@ class Command(BaseCommand):
                         "address": spec["address"],
                     },
                 )
-                users = {}
+                users: dict[str, Any] = {}
                 for role, (suffix, last, first) in PEOPLE.items():
                     username = f"{spec['code'].lower()}_{suffix}"
                     user, _ = User.objects.get_or_create(
@@ -148,8 +148,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
         self.stdout.write("  admin                (superuser, /admin/)")
-        for username, role, name in logins:
-            self.stdout.write(f"  {username:<20} {role} · {name}")
+        for username, label, name in logins:
+            self.stdout.write(f"  {username:<20} {label} · {name}")
 
     def _walk_cases(self, institution: Institution, users: dict[str, Any]) -> None:
         start = timezone.now() - datetime.timedelta(days=60)

@@ -1,0 +1,1 @@
+"""Repeatable measurements, each a ratio against a baseline run in the same process."""
