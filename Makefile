@@ -33,8 +33,8 @@ run: install
 	@echo "  Open http://127.0.0.1:$(PORT)/   (logins above; Ctrl-C stops web, worker and beat)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A config worker --loglevel=INFO --pool=solo --without-gossip --without-mingle & \
-	$(BIN)/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	$(BIN)/celery -A config worker --loglevel=WARNING --pool=solo --without-gossip --without-mingle & \
+	$(BIN)/celery -A config beat --loglevel=WARNING --schedule var/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload; \
 	wait
 

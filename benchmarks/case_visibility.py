@@ -13,7 +13,7 @@ import timeit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -42,7 +42,9 @@ def main() -> None:
         return len(list(cases_visible_to(tto)))
 
     def baseline() -> int:
-        return len(list(TransferCase.objects.filter(institution=world.a.institution).exclude(stage=Stage.DRAFT)))
+        return len(
+            list(TransferCase.objects.filter(institution=world.a.institution).exclude(stage=Stage.DRAFT))
+        )
 
     assert selector() == baseline()
     runs = 7
@@ -63,8 +65,10 @@ def main() -> None:
     client.force_login(tto)
     with CaptureQueriesContext(connection) as ctx:
         client.get("/work/")
-    print(f"inbox queries with {TransferCase.objects.filter(stage='preliminary_review').count()} open tasks: "
-          f"{len(ctx.captured_queries)}")
+    print(
+        f"inbox queries with {TransferCase.objects.filter(stage='preliminary_review').count()} open tasks: "
+        f"{len(ctx.captured_queries)}"
+    )
 
 
 if __name__ == "__main__":

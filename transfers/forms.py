@@ -130,7 +130,12 @@ class InventorEditForm(forms.Form):
 
     name = forms.CharField(label=_("完成人姓名"), max_length=100, required=False)
     share = forms.DecimalField(
-        label=_("份额（%）"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100, required=False
+        label=_("份额（%）"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=100,
+        required=False,
     )
     is_main_contributor = forms.BooleanField(label=_("主要贡献人"), required=False)
 
@@ -216,8 +221,11 @@ InventorEditFormSet = forms.formset_factory(InventorEditForm, extra=3, max_num=3
 
 def inventors_from(formset: Any) -> list[InventorData]:
     return [
-        InventorData(name=f.cleaned_data["name"], share=f.cleaned_data["share"],
-                     is_main_contributor=f.cleaned_data["is_main_contributor"])
+        InventorData(
+            name=f.cleaned_data["name"],
+            share=f.cleaned_data["share"],
+            is_main_contributor=f.cleaned_data["is_main_contributor"],
+        )
         for f in formset
         if f.cleaned_data.get("name")
     ]

@@ -193,6 +193,9 @@ def task_detail(request: HttpRequest, task_pk: int) -> HttpResponse:
     if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         messages.info(request, _("该任务已经处理完毕。"))
         return redirect(case.get_absolute_url())
+    if not inbox(request.user).filter(pk=task.pk).exists():
+        messages.error(request, _("该任务不属于您的职责范围。"))
+        return redirect(case.get_absolute_url())
     view = task.flow_task.view
     return view(request, task=task, case=case)
 

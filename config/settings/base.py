@@ -51,6 +51,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "transfers.context_processors.site",
+                "notifications.context_processors.unread",
             ],
         },
     },

@@ -237,7 +237,12 @@ def test_returned_case_inventors_are_corrected_and_checked(client, world):
     achievement = case.achievements.get()
     url = reverse("transfers:achievement_inventors", args=[case.public_id, achievement.pk])
     client.force_login(a.applicant)
-    base = {"inv-TOTAL_FORMS": "3", "inv-INITIAL_FORMS": "0", "inv-MIN_NUM_FORMS": "0", "inv-MAX_NUM_FORMS": "30"}
+    base = {
+        "inv-TOTAL_FORMS": "3",
+        "inv-INITIAL_FORMS": "0",
+        "inv-MIN_NUM_FORMS": "0",
+        "inv-MAX_NUM_FORMS": "30",
+    }
     bad = {**base, "inv-0-name": "王𠮷祥", "inv-0-share": "50", "inv-1-name": "马堃", "inv-1-share": "40"}
     response = client.post(url, bad)
     assert response.status_code == 400
@@ -254,3 +259,20 @@ def test_returned_case_inventors_are_corrected_and_checked(client, world):
     client.force_login(a.applicant)
     assert client.post(url, good).status_code == 302  # redirected with a message, nothing changed
     assert achievement.inventors.count() == 3
+
+
+def test_a_task_that_is_not_yours_is_refused_with_a_message(client, world):
+    a = world.a
+    case = walk_to(client, world, Stage.PRELIMINARY_REVIEW)
+    from workflows.selectors import open_tasks_of
+
+    task = open_tasks_of(case).get()
+    client.force_login(a.assessor)  # sees the case, is not a TTO officer
+    for response in (
+        client.get(reverse("workflows:task", args=[task.pk]), follow=True),
+        client.post(reverse("workflows:task", args=[task.pk]), {"action": "pass", "comment": ""}, follow=True),
+    ):
+        assert "不属于您的职责范围" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Stage.PRELIMINARY_REVIEW
+    assert_flow_agrees(case)
