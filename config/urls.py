@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("notices/", include("transfers.public_urls")),
     path("cases/", include("transfers.urls")),
     path("work/", include("workflows.urls")),
     path("notifications/", include("notifications.urls")),

@@ -13,3 +13,4 @@ class NotificationsConfig(AppConfig):
         from . import handlers
 
         events.subscribe(handlers.queue_notifications)
+        events.subscribe(handlers.confirm_objection)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from transfers import selectors
-from transfers.events import CaseTransitioned
+from transfers.events import CaseTransitioned, ObjectionFiled
 from transfers.models import FINAL_STAGES, Stage
 from transfers.permissions import STAGE_ROLES
 
@@ -32,7 +32,9 @@ def _recipients(event: CaseTransitioned) -> list[Any]:
     return list(unique.values())
 
 
-def queue_notifications(event: CaseTransitioned) -> None:
+def queue_notifications(event: object) -> None:
+    if not isinstance(event, CaseTransitioned):
+        return
     case = event.case
     stage = case.get_stage_display()
     subject = _("【%(ref)s】%(title)s：%(stage)s") % {
@@ -54,3 +56,13 @@ def queue_notifications(event: CaseTransitioned) -> None:
         from .tasks import deliver_pending
 
         transaction.on_commit(lambda: deliver_pending.delay())
+
+
+def confirm_objection(event: object) -> None:
+    """Mail the objector their confirmation number after commit (the page shows it too)."""
+    if not isinstance(event, ObjectionFiled) or not event.objection.email:
+        return
+    from .tasks import confirm_objection_by_mail
+
+    pk = event.objection.pk
+    transaction.on_commit(lambda: confirm_objection_by_mail.delay(pk))

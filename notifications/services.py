@@ -7,7 +7,10 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from transfers.models import Objection
 
 from .models import Notification
 
@@ -48,3 +51,16 @@ def deliver_pending_emails(limit: int = 100) -> int:
             row.save(update_fields=["emailed_at", "attempts"])
             sent += 1
     return sent
+
+
+def mail_objection_confirmation(objection_pk: int) -> None:
+    """The objector's confirmation, in Chinese (the language of the notice they objected to)."""
+    objection = Objection.objects.select_related("notice").filter(pk=objection_pk).first()
+    if objection is None or not objection.email:
+        return
+    with translation.override("zh-hans"):
+        subject = _("异议已受理：%(number)s") % {"number": objection.confirmation}
+        body = _(
+            "您对公示 %(notice)s 提出的异议已受理，受理编号 %(number)s。我们将依程序处理并答复。"
+        ) % {"notice": objection.notice.number, "number": objection.confirmation}
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [objection.email])

@@ -7,13 +7,16 @@ subscribing app and listed in docs/architecture.md:
 - ``workflows.handlers.sync_flow_with_case``: starts the process on submit, cancels it when a
   case leaves the flow from outside a task (withdrawal, termination).
 - ``notifications.handlers.queue_notifications``: writes outbox rows for the people concerned.
+- ``notifications.handlers.confirm_objection``: mails the objector their confirmation number.
+
+Each handler receives every event and acts on the types it knows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -31,7 +34,15 @@ class CaseTransitioned:
     comment: str = ""
 
 
-Handler = Callable[[CaseTransitioned], None]
+@dataclass(frozen=True)
+class ObjectionFiled:
+    """A member of the public filed an objection (they get a confirmation by mail)."""
+
+    objection: Any
+
+
+Event = CaseTransitioned | ObjectionFiled
+Handler = Callable[[Any], None]
 _handlers: list[Handler] = []
 
 
@@ -46,6 +57,6 @@ def handlers() -> tuple[Handler, ...]:
     return tuple(_handlers)
 
 
-def emit(event: CaseTransitioned) -> None:
+def emit(event: Event) -> None:
     for handler in _handlers:
         handler(event)

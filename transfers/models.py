@@ -126,6 +126,8 @@ class RulePack(models.Model):
     publicity_closing_time = models.TimeField(_("公示截止时刻"), default=datetime.time(17, 0))
     stage_due_days = models.JSONField(_("各环节办理时限（天）"), default=dict, blank=True)
     expert_quorum = models.PositiveIntegerField(_("论证专家最少人数"), default=3)
+    objection_restarts_clock = models.BooleanField(_("异议不成立后公示期重新计算"), default=False)
+    publish_objection_replies = models.BooleanField(_("公开异议答复"), default=True)
     reward_floor_transfer_pct = models.DecimalField(
         _("转让/许可净收入奖励下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
     )
@@ -737,3 +739,110 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+# --------------------------------------------------------------------------------------------
+# Public notices (公示)
+
+
+class NoticeKind(models.TextChoices):
+    TRANSFER = "transfer", _("科技成果转化公示")
+    REWARD = "reward", _("奖励与收益分配公示")
+
+
+#: the letters of each kind in a notice number, e.g. LZU-GS-2026-003
+NOTICE_KIND_CODES = {NoticeKind.TRANSFER: "GS", NoticeKind.REWARD: "JL"}
+
+
+class NoticeStatus(models.TextChoices):
+    IN_PUBLICITY = "in_publicity", _("公示中")
+    SUSPENDED = "suspended", _("因异议暂停")
+    ENDED = "ended", _("公示结束")
+    SUPERSEDED = "superseded", _("已被更正版本取代")
+    WITHDRAWN = "withdrawn", _("已撤销")
+
+
+def notice_pdf_path(instance: Notice, filename: str) -> str:
+    return f"notices/{instance.number}/v{instance.version}-{uuid.uuid4().hex[:8]}.pdf"
+
+
+class Notice(models.Model):
+    """A numbered public notice. Each correction is a new version under the same number; every
+    version keeps its own frozen content, PDF and hash."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="notices")
+    case = models.ForeignKey(TransferCase, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("公示类型"), max_length=20, choices=NoticeKind.choices, default=NoticeKind.TRANSFER)
+    number = models.CharField(_("公示编号"), max_length=40, db_index=True)
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    status = models.CharField(_("状态"), max_length=20, choices=NoticeStatus.choices, db_index=True)
+    title = models.CharField(_("标题"), max_length=400)
+    content = models.JSONField(_("公示内容"))
+    issued_at = models.DateTimeField(_("发布时间"), default=clock.now)
+    starts_at = models.DateTimeField(_("公示开始"))
+    ends_at = models.DateTimeField(_("公示截止"))
+    clock_note = models.TextField(_("期限计算说明"), blank=True)
+    correction_reason = models.TextField(_("更正原因"), blank=True)
+    withdrawal_reason = models.TextField(_("撤销原因"), blank=True)
+    pdf = models.FileField(upload_to=notice_pdf_path, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"], name="notice_number_version_unique"),
+            models.UniqueConstraint(
+                fields=["institution", "kind", "year", "sequence", "version"], name="notice_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:notice_version", kwargs={"number": self.number, "version": self.version})
+
+    def get_current_url(self) -> str:
+        return reverse("public:notice_detail", kwargs={"number": self.number})
+
+    def get_pdf_url(self) -> str:
+        return reverse("public:notice_version_pdf", kwargs={"number": self.number, "version": self.version})
+
+
+class Objection(models.Model):
+    """A real-name written objection filed by a member of the public during publicity.
+    Personal data is never shown publicly; only the reply is published where the pack says so."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        DISMISSED = "dismissed", _("异议不成立")
+        UPHELD = "upheld", _("异议成立")
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    confirmation = models.CharField(_("受理编号"), max_length=40, unique=True)
+    name = models.CharField(_("姓名"), max_length=100)
+    organisation = models.CharField(_("工作单位"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    relation = models.CharField(_("与公示事项的关系"), max_length=200)
+    reasons = models.TextField(_("异议理由"))
+    evidence = models.FileField(upload_to="objections/", blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    filed_at = models.DateTimeField(default=clock.now)
+    outcome = models.CharField(_("处理结果"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    reply = models.TextField(_("答复"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["filed_at"]
+
+    def __str__(self) -> str:
+        return self.confirmation

@@ -63,6 +63,7 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "opinions": case.expert_opinions.select_related("expert").order_by("pk"),
         "decisions": case.decisions.select_related("minutes", "recorded_by").order_by("pk"),
         "timeline": selectors.case_timeline(case),
+        "notices": case.notices.order_by("version"),
         "changes": changes,
         "previous_revision": revisions[-2].number if len(revisions) >= 2 else None,
         "can_edit": case.stage in filing.EDITABLE_STAGES and permissions.is_case_owner(user, case),

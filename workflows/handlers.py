@@ -8,7 +8,9 @@ service's transaction, so a failure here rolls the transition back.
   switch routes by the new stage (a STARTED task of the process marks this case);
 - a case ending from outside a task (withdrawal, termination): cancels the process and its open
   tasks;
-- any other move from outside a task would leave the flow behind: refused loudly.
+- any other move from outside a task (the public files an objection, the legal clock ends
+  publicity): completes the open task on the mover's behalf (the system account when nobody signed
+  in made it), so the flow's switch routes to the task of the new stage exactly as after a task.
 """
 
 from __future__ import annotations
@@ -19,15 +21,18 @@ from transfers.events import CaseTransitioned
 from transfers.models import FINAL_STAGES
 
 from .selectors import active_process_of
+from .services import complete_on_behalf, system_user
 
 
 class FlowOutOfStep(RuntimeError):
     """A case moved where no task and no handler can follow it."""
 
 
-def sync_flow_with_case(event: CaseTransitioned) -> None:
+def sync_flow_with_case(event: object) -> None:
     from .flow import TransferFlow
 
+    if not isinstance(event, CaseTransitioned):
+        return
     case = event.case
     process = active_process_of(case)
     if event.action == "submit":
@@ -41,4 +46,7 @@ def sync_flow_with_case(event: CaseTransitioned) -> None:
     if event.to_stage in FINAL_STAGES:
         TransferFlow.instance.cancel(process)
         return
-    raise FlowOutOfStep(f"{case.reference}: {event.action} happened outside a task")
+    open_tasks = list(process.task_set.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED], flow_task_type="HUMAN"))
+    if len(open_tasks) != 1:
+        raise FlowOutOfStep(f"{case.reference}: {event.action} happened outside a task")
+    complete_on_behalf(open_tasks[0], event.actor or system_user())

@@ -41,6 +41,33 @@ def task_execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
         return case
 
 
+SYSTEM_USERNAME = "system"
+
+
+def system_user() -> Any:
+    """The account moves without a signed-in person are recorded under (the legal clock, the public)."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "last_name": "系统"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def complete_on_behalf(task: Task, user: Any) -> None:
+    """Complete an open task whose stage was left from outside it; the flow then routes on.
+    Runs inside the mover's transaction (the domain-event handler)."""
+    with task.activation() as activation:
+        if task.status == STATUS.NEW:
+            activation.assign(user)
+        activation.start(None)
+        task.save()
+        activation.execute()
+
+
 def task_claim(*, task: Task, user: Any) -> None:
     """Take an unclaimed task so colleagues see it is being handled."""
     with transaction.atomic(), task.activation() as activation:

@@ -120,10 +120,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "notifications.tasks.deliver_pending", "schedule": 60.0},
     "fire-workflow-timers": {"task": "workflows.tasks.fire_timers", "schedule": 60.0},
+    "close-due-publicity": {"task": "transfers.tasks.close_due_publicity", "schedule": 300.0},
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "noreply@transfers.localhost"
+
+#: the address the public reaches the site at (printed in QR codes and feeds)
+PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 SOURCE_CODE_URL = "https://example.invalid/achievement-transfer"  # AGPL: where users get the source
 
@@ -132,6 +136,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) still show
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # the embedded broker's folders and the SQLite/media folder exist before anything starts

@@ -16,6 +16,7 @@ def _env(name: str, default: str | None = None) -> str:
 DEBUG = False
 SECRET_KEY = _env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "localhost").split(",")
+PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "https://localhost")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 DATABASES = {

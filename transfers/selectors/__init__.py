@@ -6,6 +6,8 @@ from .cases import (
     case_visible_to,
     cases_visible_to,
     filing_institutions,
+    notice_public_get,
+    notice_public_list,
     role_holders,
     selectable_achievements,
 )
@@ -16,6 +18,8 @@ __all__ = [
     "case_visible_to",
     "cases_visible_to",
     "filing_institutions",
+    "notice_public_get",
+    "notice_public_list",
     "role_holders",
     "selectable_achievements",
 ]

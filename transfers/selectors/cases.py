@@ -89,3 +89,20 @@ def role_holders(institution_id: int, roles: Any) -> QuerySet[Any]:
         )
         .distinct()
     )
+
+
+def notice_public_list() -> QuerySet[Any]:
+    """Every notice is public from its publication on (notices exist only once a case is approved
+    for publicity); drafts and cases under review never have one."""
+    from ..models import Notice
+
+    return Notice.objects.select_related("institution", "case")
+
+
+def notice_public_get(number: str, version: int | None = None) -> Any:
+    """A notice version by number (the current one when no version is given), else 404."""
+    qs = notice_public_list().filter(number=number)
+    notice = qs.filter(version=version).first() if version is not None else qs.order_by("-version").first()
+    if notice is None:
+        raise Http404
+    return notice

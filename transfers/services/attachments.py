@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..filetypes import ALLOWED_KINDS, MIME_TYPES, sniff_file
+from ..filetypes import ALLOWED_KINDS, MIME_TYPES, describe, sniff_file
 from ..models import Attachment, TransferCase
 from .errors import ActionRefused
 
@@ -30,8 +30,7 @@ def check_upload(upload: UploadedFile, *, allowed: frozenset[str] | set[str] = A
     kind = sniff_file(upload)
     if kind is None or kind not in allowed:
         raise ActionRefused(
-            _("文件“%(name)s”的内容不是允许的格式（PDF、PNG、JPEG 图片、DOCX 或 XLSX）。")
-            % {"name": upload.name},
+            _("文件“%(name)s”的内容不是允许的格式（%(kinds)s）。") % {"name": upload.name, "kinds": describe(allowed)},
             code="file_type",
         )
     return kind

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,12 +28,15 @@ from ..models import (
     CaseRevision,
     Decision,
     ExpertOpinion,
+    Objection,
     Stage,
     TransferCase,
     Valuation,
 )
+from ..publicity_clock import ClockRules, publicity_deadline, resume_deadline
 from .attachments import attachment_store
 from .errors import ActionRefused
+from .notices import notice_follow_case, notice_publish
 from .snapshots import case_snapshot
 
 #: what the user is told when a transition's precondition is not met
@@ -54,6 +56,10 @@ def _lock(case: TransferCase) -> TransferCase:
     return TransferCase.objects.select_for_update().select_related("institution", "rule_pack").get(pk=case.pk)
 
 
+#: moves the system itself may make (by=None): the legal clock ends publicity, the public objects
+SYSTEM_ACTIONS = {"finish_publicity", "raise_objection"}
+
+
 def _guard(locked: TransferCase, action: str, by: Any) -> None:
     method = getattr(locked, action)
     if not can_proceed(method, check_conditions=False):
@@ -62,6 +68,8 @@ def _guard(locked: TransferCase, action: str, by: Any) -> None:
             % {"stage": locked.get_stage_display(), "action": ACTION_LABELS[action]},
             code="wrong_stage",
         )
+    if by is None and action in SYSTEM_ACTIONS:
+        return
     # has_transition_perm also checks conditions: ask for the permission on its own first
     meta = method._django_fsm
     if not meta.has_transition_perm(locked, locked.stage, by):
@@ -89,7 +97,8 @@ def _fire(
 ) -> TransferCase:
     """Fire the transition on the locked row, then audit and emit, all in the caller's transaction."""
     method = getattr(locked, action)
-    if not has_transition_perm(method, by):
+    allowed = can_proceed(method) if by is None and action in SYSTEM_ACTIONS else has_transition_perm(method, by)
+    if not allowed:
         raise ActionRefused(CONDITION_MESSAGES.get(action, _("当前条件下不能执行此操作。")), code="condition")
     from_stage = locked.stage
     try:
@@ -100,6 +109,7 @@ def _fire(
     if before_save is not None:
         before_save(locked)
     locked.save()
+    notice_follow_case(case=locked)
     AuditEvent.objects.create(
         case=locked,
         actor=by,
@@ -260,14 +270,8 @@ def case_complete_demonstration(
 # 决策 decision → 公示 publicity
 
 
-def publicity_end(start: datetime.datetime, case: TransferCase) -> datetime.datetime:
-    """End of the publicity period by the pinned rule pack (natural days; the full clock with
-    working days and holidays comes with the publicity issue)."""
-    pack = case.rule_pack or case.institution.rule_pack
-    local = timezone.localtime(start)
-    days = pack.publicity_days - (1 if pack.publicity_start_day_counts else 0)
-    last_day = local.date() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(last_day, pack.publicity_closing_time))
+def _clock_rules(case: TransferCase) -> ClockRules:
+    return ClockRules.from_rule_pack(case.rule_pack or case.institution.rule_pack)
 
 
 def case_decide(
@@ -307,13 +311,18 @@ def case_decide(
             recorded_at=clock.now(),
         )
 
+        deadline = publicity_deadline(clock.now(), _clock_rules(locked))
+
         def open_publicity(c: TransferCase) -> None:
             if action == "approve":
                 c.publicity_started_at = clock.now()
-                c.publicity_ends_at = publicity_end(c.publicity_started_at, c)
+                c.publicity_ends_at = deadline.ends_at
                 c.publicity_paused_at = None
 
-        return _fire(locked, action, by=by, comment=comment, ip=ip, before_save=open_publicity)
+        locked = _fire(locked, action, by=by, comment=comment, ip=ip, before_save=open_publicity)
+        if action == "approve":
+            notice_publish(case=locked, note=deadline.note)
+        return locked
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,20 +349,34 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
         _guard(locked, "dismiss_objection", by)
         reply = _require_text(reply, gettext_lazy("答复意见"))
 
+        pack = locked.rule_pack or locked.institution.rule_pack
+
         def resume(c: TransferCase) -> None:
             if c.publicity_paused_at is not None and c.publicity_ends_at is not None:
-                c.publicity_ends_at += clock.now() - c.publicity_paused_at
+                c.publicity_ends_at = resume_deadline(
+                    c.publicity_paused_at, clock.now(), c.publicity_ends_at, _clock_rules(c),
+                    restart=pack.objection_restarts_clock,
+                ).ends_at
             c.publicity_paused_at = None
 
+        _resolve_objections(locked, Objection.Outcome.DISMISSED, reply)
         return _fire(locked, "dismiss_objection", by=by, comment=reply, ip=ip, before_save=resume)
 
 
-def case_uphold_objection(
-    *, case: TransferCase, by: Any, comment: str, ip: str | None = None
-) -> TransferCase:
-    """The objection stands: the decision body decides again."""
-    return _simple(
-        "uphold_objection", case=case, by=by, comment=comment, ip=ip, comment_label=gettext_lazy("处理意见")
+def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
+    """The objection stands: the decision body decides again (the notice is withdrawn)."""
+    with transaction.atomic():
+        locked = _lock(case)
+        _guard(locked, "uphold_objection", by)
+        comment = _require_text(comment, gettext_lazy("处理意见"))
+        _resolve_objections(locked, Objection.Outcome.UPHELD, comment)
+        return _fire(locked, "uphold_objection", by=by, comment=comment, ip=ip)
+
+
+def _resolve_objections(case: TransferCase, outcome: str, reply: str) -> None:
+    """Every pending objection of the case's notices gets the outcome and the written reply."""
+    Objection.objects.filter(notice__case=case, outcome=Objection.Outcome.PENDING).update(
+        outcome=outcome, reply=reply, replied_at=clock.now()
     )
 
 

@@ -18,6 +18,8 @@ EDITABLE_FIELDS = (
     "publicity_closing_time",
     "stage_due_days",
     "expert_quorum",
+    "objection_restarts_clock",
+    "publish_objection_replies",
     "reward_floor_transfer_pct",
     "reward_floor_equity_pct",
     "main_contributor_floor_pct",

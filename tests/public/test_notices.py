@@ -1,0 +1,192 @@
+"""Publicity as the public meets it: the numbered notice, its PDF and hash, the public pages,
+objections, and the legal clock closing publicity."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import socket
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import assert_flow_agrees, file_case, pdf
+from transfers import clock
+from transfers.models import Notice, NoticeStatus, Objection, Stage
+from transfers.pdf import pdf_text
+from transfers.services import cases as svc
+from workflows.services import case_act
+
+pytestmark = pytest.mark.django_db
+
+
+def to_publicity(side, **fields):
+    case = svc.case_submit(case=file_case(side, **fields), by=side.applicant)
+    for user, run in [
+        (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
+        (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
+                                                               report=pdf())),
+        (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert, recommendation="approve",
+                                                                opinion="同意")),
+        (side.decision_secretary, lambda c: svc.case_decide(case=c, by=side.decision_secretary, outcome="approve",
+                                                            body="校长办公会", decided_on=clock.now().date(),
+                                                            minutes=pdf())),
+    ]:
+        case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+    return case
+
+
+def objection_post(**overrides):
+    data = {"name": "张三", "organisation": "某研究所", "phone": "13912345678", "email": "zhang@example.cn",
+            "relation": "同领域研究人员", "reasons": "拟交易价格明显低于同类专利的市场成交价格，请重新评估。"}
+    data.update(overrides)
+    return data
+
+
+def test_approval_publishes_a_numbered_notice_with_a_verifiable_pdf(client, world):
+    case = to_publicity(world.a)
+    notice = Notice.objects.get(case=case)
+    year = notice.issued_at.year
+    assert notice.number == f"AAA-GS-{year}-001"
+    assert notice.status == NoticeStatus.IN_PUBLICITY
+    assert notice.ends_at == case.publicity_ends_at
+    response = client.get(reverse("public:notice_pdf", args=[notice.number]))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    assert hashlib.sha256(data).hexdigest() == notice.pdf_sha256
+    text = pdf_text(data)
+    assert "成果1号：一种耐旱马铃薯种薯快速繁育方法" in text.replace("\n", "")
+    assert notice.number in text
+    # the second notice of the institution and year takes the next number; another institution starts at 1
+    assert Notice.objects.get(case=to_publicity(world.a)).number == f"AAA-GS-{year}-002"
+    assert Notice.objects.get(case=to_publicity(world.b)).number == f"BBB-GS-{year}-001"
+
+
+def test_public_pages_show_only_published_notices(client, world):
+    unpublished = svc.case_submit(case=file_case(world.a, title="尚未公示的案件"), by=world.a.applicant)
+    case = to_publicity(world.a)
+    notice = Notice.objects.get(case=case)
+    listing = client.get(reverse("public:notice_list")).content.decode()
+    assert notice.number in listing and unpublished.title not in listing
+    page = client.get(notice.get_current_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert notice.pdf_sha256 in html and "公示中" in html and "还剩" in html
+    for url in ["/notices/AAA-GS-1999-001/", f"/notices/{unpublished.reference}/", "/notices/AAA-GS-1999-001/pdf/"]:
+        assert client.get(url).status_code == 404
+    # search and filters
+    assert notice.number in client.get(reverse("public:notice_list"), {"q": "耐旱马铃薯"}).content.decode()
+    assert notice.number not in client.get(reverse("public:notice_list"), {"q": "不存在的成果"}).content.decode()
+    assert notice.number not in client.get(reverse("public:notice_list"), {"status": "ended"}).content.decode()
+    assert notice.number in client.get(reverse("public:notice_feed")).content.decode()
+
+
+def test_notice_page_is_cacheable(client, world):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    first = client.get(notice.get_current_url())
+    assert first.has_header("ETag")
+    again = client.get(notice.get_current_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_objection_suspends_publicity_and_the_reply_is_published(client, world, django_capture_on_commit_callbacks):
+    case = to_publicity(world.a)
+    notice = Notice.objects.get(case=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(notice.get_current_url(), objection_post(), follow=True)
+    objection = Objection.objects.get()
+    assert objection.confirmation in response.content.decode()
+    confirmations = [m for m in mail.outbox if objection.confirmation in m.subject]
+    assert len(confirmations) == 1 and confirmations[0].to == ["zhang@example.cn"]
+    case.refresh_from_db()
+    notice.refresh_from_db()
+    assert case.stage == Stage.OBJECTION_REVIEW and notice.status == NoticeStatus.SUSPENDED
+    assert_flow_agrees(case)
+    page = client.get(notice.get_current_url()).content.decode()
+    assert "因异议暂停" in page and "张三" not in page and "13912345678" not in page
+    # the TTO officer dismisses it with a written reply: publicity resumes, the reply is public
+    with clock.travel_to(clock.now() + datetime.timedelta(days=2)):
+        case = case_act(case=case, user=world.a.tto_officer, run=lambda: svc.case_dismiss_objection(
+            case=case, by=world.a.tto_officer, reply="经复核，定价依据充分，异议不成立。"))
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.IN_PUBLICITY and notice.ends_at > case.publicity_started_at
+    page = client.get(notice.get_current_url()).content.decode()
+    assert "异议不成立" in page and "张三" not in page
+    assert_flow_agrees(case)
+
+
+def test_objection_form_refuses_bad_input(client, world):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    url = notice.get_current_url()
+    assert client.post(url, objection_post(reasons="太短")).status_code == 400
+    assert client.post(url, objection_post(phone="123", email="")).status_code == 400
+    assert client.post(url, objection_post(phone="", email="")).status_code == 400
+    fake = SimpleUploadedFile("证据.pdf", b"MZ\x90\x00this is an exe")
+    response = client.post(url, {**objection_post(), "evidence": fake})
+    assert response.status_code == 400 and "不是允许的格式" in response.content.decode()
+    assert not Objection.objects.exists()
+    with clock.travel_to(notice.ends_at + datetime.timedelta(minutes=1)):
+        response = client.post(url, objection_post())
+    assert response.status_code == 400
+    assert not Objection.objects.exists()
+
+
+def test_objections_are_rate_limited_per_ip(client, world):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    url = notice.get_current_url()
+    codes = [client.post(url, objection_post(phone="", email="")).status_code for _ in range(6)]
+    assert codes[:5] == [400] * 5 and codes[5] == 429
+    assert "过于频繁" in client.post(url, objection_post()).content.decode()
+    assert not Objection.objects.exists()
+
+
+def test_close_due_publicity_is_idempotent_and_keeps_the_flow(world, capsys):
+    case = to_publicity(world.a)
+    other = to_publicity(world.a)
+    svc_case = case_act(case=other, user=world.a.tto_officer, run=lambda: svc.case_raise_objection(
+        case=other, by=world.a.tto_officer, comment="书面异议"))
+    with clock.travel_to(case.publicity_ends_at + datetime.timedelta(minutes=1)):
+        call_command("close_due_publicity")
+        call_command("close_due_publicity")
+    case.refresh_from_db()
+    svc_case.refresh_from_db()
+    assert case.stage == Stage.IMPLEMENTATION
+    assert svc_case.stage == Stage.OBJECTION_REVIEW  # suspended: the clock stopped
+    assert Notice.objects.get(case=case).status == NoticeStatus.ENDED
+    assert_flow_agrees(case)
+    assert_flow_agrees(svc_case)
+    assert "nothing due" in capsys.readouterr().out
+
+
+def test_verify_tells_authentic_from_forged(client, world):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    data = notice.pdf.open("rb").read()
+    ok = client.post(reverse("public:verify"), {"pdf": SimpleUploadedFile("n.pdf", data)}).content.decode()
+    assert "真实有效" in ok and "现行版本" in ok
+    forged = client.post(reverse("public:verify"), {"pdf": SimpleUploadedFile("n.pdf", data + b" ")}).content.decode()
+    assert "未找到" in forged
+    by_hash = client.post(reverse("public:verify"), {"sha256": notice.pdf_sha256.upper()}).content.decode()
+    assert "真实有效" in by_hash
+    assert client.post(reverse("public:verify"), {"sha256": "xyz"}).status_code == 400
+
+
+def test_html_in_fields_is_escaped_and_nothing_is_fetched(client, world, monkeypatch):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    evil = '<img src="http://127.0.0.1:9/x.png"><script>alert(1)</script>'
+    case = to_publicity(world.a, counterparty_name=evil, price_terms='<link rel=stylesheet href="https://e.invalid/x.css">')
+    notice = Notice.objects.get(case=case)
+    html = client.get(notice.get_current_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert '<img src="http://127.0.0.1:9/x.png">' not in html
+    assert "<script>" in pdf_text(notice.pdf.open("rb").read())  # shown as text in the PDF, not run
+    assert attempts == []

@@ -1,0 +1,205 @@
+"""The public site (no login): notices, their PDF, the Atom feed, verification and objections.
+
+Pages work without JavaScript, are cacheable (ETag/Last-Modified from the notice's last change) and
+answer the same 404 for anything not published, so nothing can be learned by guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import Max, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import condition, require_GET
+from django_ratelimit.decorators import ratelimit
+
+from . import clock, selectors
+from .models import Notice, NoticeStatus, Objection, TransferMode
+from .public_forms import ObjectionForm, VerifyForm
+from .publicity_clock import ClockRules, working_days_left
+from .services.errors import ActionRefused
+from .services.objections import objection_file
+from .views import client_ip
+
+PAGE_SIZE = 20
+
+
+def _list_last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    return selectors.notice_public_list().aggregate(m=Max("updated_at"))["m"]
+
+
+@require_GET
+@condition(last_modified_func=_list_last_modified)
+def notice_list(request: HttpRequest) -> HttpResponse:
+    notices = selectors.notice_public_list()
+    status = request.GET.get("status", "")
+    if status == NoticeStatus.SUPERSEDED:
+        notices = notices.filter(status=status)
+    else:
+        notices = notices.exclude(status=NoticeStatus.SUPERSEDED)
+        if status in NoticeStatus.values:
+            notices = notices.filter(status=status)
+    mode = request.GET.get("mode", "")
+    if mode in TransferMode.values:
+        notices = notices.filter(case__mode=mode)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        notices = notices.filter(
+            Q(title__icontains=query)
+            | Q(number__icontains=query)
+            | Q(institution__name__icontains=query)
+            | Q(case__achievements__title__icontains=query)
+            | Q(case__achievements__number__icontains=query.replace(" ", "").upper())
+        ).distinct()
+    page = Paginator(notices.order_by("-issued_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "q": query, "status": status, "mode": mode,
+        "statuses": NoticeStatus.choices, "modes": TransferMode.choices,
+    }
+    return render(request, "public/notice_list.html", context)
+
+
+def _etag(request: HttpRequest, number: str, version: int | None = None, **kwargs: Any) -> str | None:
+    notice = Notice.objects.filter(number=number).order_by("-version").values("version", "updated_at").first()
+    if notice is None:
+        return None
+    return f"{number}-{version or 'current'}-{notice['version']}-{notice['updated_at'].timestamp()}"
+
+
+def _replies(notice: Notice) -> list[Objection]:
+    pack = notice.case.rule_pack or notice.institution.rule_pack
+    if not pack.publish_objection_replies:
+        return []
+    return list(notice.objections.exclude(outcome=Objection.Outcome.PENDING).only("outcome", "reply", "replied_at",
+                                                                                   "confirmation", "filed_at"))
+
+
+def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = None, status: int = 200) -> HttpResponse:
+    current = selectors.notice_public_get(notice.number)
+    now = clock.now()
+    window_open = notice.pk == current.pk and notice.status == NoticeStatus.IN_PUBLICITY and now < notice.ends_at
+    pack = notice.case.rule_pack or notice.institution.rule_pack
+    context = {
+        "notice": notice,
+        "c": notice.content,
+        "current": current,
+        "versions": Notice.objects.filter(number=notice.number).order_by("version"),
+        "window_open": window_open,
+        "days_left": working_days_left(now, notice.ends_at, ClockRules.from_rule_pack(pack)) if window_open else None,
+        "working_days": pack.publicity_working_days,
+        "form": form or (ObjectionForm() if window_open else None),
+        "replies": _replies(notice),
+        "public_url": request.build_absolute_uri(notice.get_current_url()),
+    }
+    return render(request, "public/notice_detail.html", context, status=status)
+
+
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+@condition(etag_func=lambda request, number: None if request.method == "POST" else _etag(request, number))
+def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
+    notice = selectors.notice_public_get(number)
+    if request.method != "POST":
+        return _detail(request, notice)
+    form = ObjectionForm(request.POST, request.FILES)
+    if getattr(request, "limited", False):
+        messages.error(request, _("提交过于频繁，请一小时后再试。"))
+        return _detail(request, notice, form, status=429)
+    if not form.is_valid():
+        messages.error(request, _("请根据提示修改后再提交。"))
+        return _detail(request, notice, form, status=400)
+    data = form.cleaned_data
+    try:
+        objection = objection_file(
+            notice=notice, name=data["name"], organisation=data["organisation"], phone=data["phone"],
+            email=data["email"], relation=data["relation"], reasons=data["reasons"], evidence=data.get("evidence"),
+            ip=client_ip(request),
+        )
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _detail(request, notice, form, status=400)
+    messages.success(
+        request,
+        _("您的异议已受理，受理编号 %(number)s。公示已暂停，我们将依程序处理并答复。")
+        % {"number": objection.confirmation},
+    )
+    return redirect(notice.get_current_url())
+
+
+@require_GET
+@condition(etag_func=_etag)
+def notice_version(request: HttpRequest, number: str, version: int) -> HttpResponse:
+    return _detail(request, selectors.notice_public_get(number, version))
+
+
+def _pdf_response(notice: Notice) -> FileResponse:
+    if not notice.pdf:
+        raise Http404
+    response = FileResponse(notice.pdf.open("rb"), content_type="application/pdf",
+                            filename=f"{notice.number}-v{notice.version}.pdf")
+    response["ETag"] = f'"{notice.pdf_sha256}"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def notice_pdf(request: HttpRequest, number: str) -> FileResponse:
+    return _pdf_response(selectors.notice_public_get(number))
+
+
+@require_GET
+def notice_version_pdf(request: HttpRequest, number: str, version: int) -> FileResponse:
+    return _pdf_response(selectors.notice_public_get(number, version))
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Is this PDF (or this SHA-256) an authentic notice, which version, is it current?"""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        digest = form.cleaned_data["sha256"]
+        upload = form.cleaned_data.get("pdf")
+        if upload:
+            hasher = hashlib.sha256()
+            for chunk in upload.chunks():
+                hasher.update(chunk)
+            digest = hasher.hexdigest()
+        notice = selectors.notice_public_list().filter(pdf_sha256=digest).first()
+        current = selectors.notice_public_get(notice.number) if notice else None
+        result = {"digest": digest, "notice": notice, "current": current}
+    return render(request, "public/verify.html", {"form": form, "result": result},
+                  status=400 if request.method == "POST" and not form.is_valid() else 200)
+
+
+class NoticeFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("科技成果转化公示")
+    subtitle = gettext_lazy("各单位最新发布的科技成果转化公示")
+    link = "/notices/"
+
+    def items(self) -> Any:
+        return selectors.notice_public_list().exclude(status=NoticeStatus.SUPERSEDED).order_by("-issued_at")[:50]
+
+    def item_title(self, item: Notice) -> str:
+        return f"{item.number} {item.title}"
+
+    def item_description(self, item: Notice) -> str:
+        c = item.content
+        price = (c.get("price_amount") and f"{c['price_amount']} 万元") or c.get("price_terms", "")
+        return f"{c.get('institution', '')}；{c.get('mode', '')}；{c.get('counterparty', '')}；{price}"
+
+    def item_link(self, item: Notice) -> str:
+        return item.get_current_url()
+
+    def item_pubdate(self, item: Notice) -> Any:
+        return item.issued_at
+
+    def item_updateddate(self, item: Notice) -> Any:
+        return item.updated_at

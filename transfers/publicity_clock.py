@@ -1,0 +1,164 @@
+"""The legal clock of publicity: when a notice's period ends, how a pause for an objection moves it,
+and how many days the public has left. Pure functions of dates; nothing here touches the database.
+
+Where the rules come from:
+- 国发〔2016〕16号：“公示时间不少于15日”（the floor; a rule pack may ask for more, never less).
+- 《民法典》第二百零一条：“按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算。”
+  (a rule pack may say the start day counts).
+- 《民法典》第二百零三条：“期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。”
+  (natural-day periods that end on a rest day move to the next working day).
+- Working days are China's: weekends and public holidays are not, adjusted working days (调休) are,
+  per ``chinese_calendar``. A year the calendar does not cover yet (the State Council announces
+  each year's holidays in the previous November/December) falls back to Monday–Friday, and the
+  deadline says so, so the TTO officer can check it once the year is announced. It never fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.utils.translation import gettext as _
+
+CHINA = ZoneInfo("Asia/Shanghai")
+FLOOR_DAYS = 15
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ClockRules:
+    days: int = FLOOR_DAYS
+    working_days: bool = False
+    start_day_counts: bool = False
+    closing_time: datetime.time = datetime.time(17, 0)
+
+    def __post_init__(self) -> None:
+        if self.days < FLOOR_DAYS:
+            raise ValueError(f"publicity lasts at least {FLOOR_DAYS} days (国发〔2016〕16号)")
+
+    @classmethod
+    def from_rule_pack(cls, pack: Any) -> ClockRules:
+        if pack is None:
+            return cls()
+        return cls(
+            days=pack.publicity_days,
+            working_days=pack.publicity_working_days,
+            start_day_counts=pack.publicity_start_day_counts,
+            closing_time=pack.publicity_closing_time,
+        )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    ends_at: datetime.datetime
+    last_day: datetime.date
+    fallback_used: bool
+    note: str
+
+
+class _Calendar:
+    """``chinese_calendar`` with the stated fallback; remembers the years it had to guess."""
+
+    def __init__(self) -> None:
+        self.guessed_years: set[int] = set()
+
+    def is_workday(self, day: datetime.date) -> bool:
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            self.guessed_years.add(day.year)
+            return day.weekday() < 5
+
+    def counts(self, day: datetime.date, rules: ClockRules) -> bool:
+        return self.is_workday(day) if rules.working_days else True
+
+    def note(self) -> str:
+        if not self.guessed_years:
+            return ""
+        years = "、".join(str(y) for y in sorted(self.guessed_years))
+        return _(
+            "%(years)s 年的法定节假日安排尚未收录，本期限暂按周一至周五为工作日计算；"
+            "国务院办公厅公布该年安排后，请核对截止时间。"
+        ) % {"years": years}
+
+
+def _china(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(CHINA)
+
+
+def _count_forward(first: datetime.date, days: int, rules: ClockRules, calendar: _Calendar) -> datetime.date:
+    """The day on which ``days`` counting days starting at ``first`` (inclusive) are used up."""
+    day = first
+    counted = 0
+    while True:
+        if calendar.counts(day, rules):
+            counted += 1
+            if counted == days:
+                break
+        day += ONE_DAY
+    if not rules.working_days:
+        while not calendar.is_workday(day):  # 民法典第二百零三条
+            day += ONE_DAY
+    return day
+
+
+def _first_day(start: datetime.datetime, rules: ClockRules) -> datetime.date:
+    local = _china(start)
+    if rules.start_day_counts and local.time() < rules.closing_time:
+        return local.date()
+    return local.date() + ONE_DAY
+
+
+def _deadline(first: datetime.date, days: int, rules: ClockRules) -> Deadline:
+    calendar = _Calendar()
+    last = _count_forward(first, days, rules, calendar)
+    ends_at = datetime.datetime.combine(last, rules.closing_time, tzinfo=CHINA)
+    return Deadline(ends_at=ends_at, last_day=last, fallback_used=bool(calendar.guessed_years), note=calendar.note())
+
+
+def publicity_deadline(start: datetime.datetime, rules: ClockRules) -> Deadline:
+    """When publicity that starts at ``start`` ends: the closing time of its last day, China time."""
+    return _deadline(_first_day(start, rules), rules.days, rules)
+
+
+def days_left(now: datetime.datetime, ends_at: datetime.datetime, rules: ClockRules) -> int:
+    """Counting days (working days where the rules say so) the public still has, today included
+    while today's counting is not over; 0 once the period has closed."""
+    if now >= ends_at:
+        return 0
+    calendar = _Calendar()
+    local = _china(now)
+    day = local.date() if local.time() < rules.closing_time else local.date() + ONE_DAY
+    last = _china(ends_at).date()
+    left = 0
+    while day <= last:
+        if calendar.counts(day, rules):
+            left += 1
+        day += ONE_DAY
+    return max(left, 1)
+
+
+working_days_left = days_left
+
+
+def resume_deadline(
+    paused_at: datetime.datetime,
+    resumed_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    rules: ClockRules,
+    *,
+    restart: bool,
+) -> Deadline:
+    """The new end of a publicity period suspended by an objection and resumed after it was
+    dismissed. ``restart``: the full period runs again from the resumption. Otherwise the days
+    that were left at the pause (the day of the pause counts as used; at least one day is given
+    back, so the public always has a day) run again from the day after the resumption."""
+    if restart:
+        return publicity_deadline(resumed_at, rules)
+    remaining = days_left(paused_at, ends_at, rules)
+    if _china(paused_at).time() < rules.closing_time:
+        remaining -= 1 if _Calendar().counts(_china(paused_at).date(), rules) else 0
+    return _deadline(_china(resumed_at).date() + ONE_DAY, max(remaining, 1), rules)

@@ -1,0 +1,152 @@
+"""Public notices: numbered at publication, frozen content, PDF with its SHA-256, and the status the
+public sees as publicity runs, is suspended by an objection, and ends.
+
+The law this serves: 《促进科技成果转化法》第十八条 (通过协议定价的，应当在本单位公示科技成果名称和拟交易价格)
+and 国发〔2016〕16号 (公示时间不少于15日；单位应当明确并公开异议处理程序和办法).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .. import clock
+from ..models import NOTICE_KIND_CODES, Notice, NoticeKind, NoticeStatus, TransferCase
+from ..pdf import qr_data_uri, render_pdf, sha256_hex
+from ..validators import format_wan_yuan, wan_yuan_to_capitals
+from . import numbering
+
+
+def notice_content(case: TransferCase) -> dict[str, Any]:
+    """What the notice shows, frozen at issue, always in Chinese (the official language)."""
+    with translation.override("zh-hans"):
+        valuation = case.valuations.filter(revision=case.revision).order_by("-pk").first()
+        institution = case.institution
+        return {
+            "institution": institution.name,
+            "institution_address": institution.address,
+            "institution_email": institution.contact_email,
+            "institution_phone": institution.contact_phone,
+            "case_title": case.title,
+            "achievements": [
+                {
+                    "title": a.title,
+                    "kind": str(a.get_kind_display()),
+                    "number": a.number_display,
+                    "inventors": [i.name for i in a.inventors.all()],
+                }
+                for a in case.achievements.order_by("pk")
+            ],
+            "mode": str(case.get_mode_display()),
+            "counterparty": case.counterparty_name,
+            "counterparty_credit_code": case.counterparty_credit_code,
+            "related_party": case.related_party,
+            "related_party_statement": case.related_party_statement,
+            "price_kind": str(case.get_price_kind_display()),
+            "price_amount": format_wan_yuan(case.price_amount) if case.price_amount is not None else "",
+            "price_capitals": wan_yuan_to_capitals(case.price_amount) if case.price_amount is not None else "",
+            "price_terms": case.price_terms,
+            "pricing_method": str(case.get_pricing_method_display()),
+            "valuation_amount": format_wan_yuan(valuation.amount) if valuation and valuation.amount is not None else "",
+            "valuation_method": str(valuation.get_method_display()) if valuation else "",
+        }
+
+
+def _title(case: TransferCase) -> str:
+    achievements = list(case.achievements.order_by("pk").values_list("title", flat=True))
+    name = achievements[0] if achievements else case.title
+    if len(achievements) > 1:
+        return f"关于“{name}”等{len(achievements)}项科技成果转化的公示"
+    return f"关于“{name}”科技成果转化的公示"
+
+
+def render_notice_pdf(notice: Notice, *, public_url: str) -> bytes:
+    """The PDF is the official document: always in Chinese, whatever the officer's language."""
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "public/notice_pdf.html",
+            {"notice": notice, "c": notice.content, "qr": qr_data_uri(public_url), "public_url": public_url},
+        )
+    return render_pdf(html)
+
+
+def _attach_pdf(notice: Notice, public_url: str) -> None:
+    data = render_notice_pdf(notice, public_url=public_url)
+    notice.pdf.save(f"{notice.number}-v{notice.version}.pdf", ContentFile(data), save=False)
+    notice.pdf_sha256 = sha256_hex(data)
+    notice.save(update_fields=["pdf", "pdf_sha256"])
+
+
+def public_url_for(notice: Notice) -> str:
+    from django.conf import settings
+
+    return settings.PUBLIC_BASE_URL.rstrip("/") + notice.get_current_url()
+
+
+def notice_publish(*, case: TransferCase, note: str = "") -> Notice:
+    """Number, freeze and render the transfer notice of a case entering publicity (called inside
+    the approving transaction, so a failure leaves neither the stage change nor the notice)."""
+    assert case.publicity_started_at is not None
+    assert case.publicity_ends_at is not None
+    with transaction.atomic():
+        year = timezone.localtime(case.publicity_started_at).year
+        kind = NoticeKind.TRANSFER
+        sequence = numbering.next_value(f"notice:{case.institution.code}:{kind}:{year}")
+        number = f"{case.institution.code}-{NOTICE_KIND_CODES[kind]}-{year}-{sequence:03d}"
+        notice = Notice.objects.create(
+            institution=case.institution,
+            case=case,
+            kind=kind,
+            number=number,
+            year=year,
+            sequence=sequence,
+            version=1,
+            status=NoticeStatus.IN_PUBLICITY,
+            title=_title(case),
+            content=notice_content(case),
+            issued_at=clock.now(),
+            starts_at=case.publicity_started_at,
+            ends_at=case.publicity_ends_at,
+            clock_note=note,
+            updated_at=clock.now(),
+        )
+        _attach_pdf(notice, public_url_for(notice))
+        return notice
+
+
+def current_notice(case: TransferCase) -> Notice | None:
+    return (
+        Notice.objects.filter(case=case, kind=NoticeKind.TRANSFER)
+        .exclude(status=NoticeStatus.SUPERSEDED)
+        .order_by("-version", "-pk")
+        .first()
+    )
+
+
+def notice_follow_case(*, case: TransferCase, ends_at: datetime.datetime | None = None) -> None:
+    """Keep the public status of the case's current notice in step with its stage."""
+    notice = current_notice(case)
+    if notice is None:
+        return
+    status = {
+        "publicity": NoticeStatus.IN_PUBLICITY,
+        "objection_review": NoticeStatus.SUSPENDED,
+        "implementation": NoticeStatus.ENDED,
+        "completed": NoticeStatus.ENDED,
+        "terminated": NoticeStatus.WITHDRAWN,
+        "decision": NoticeStatus.WITHDRAWN,
+    }.get(case.stage)
+    if status is None:
+        return
+    notice.status = status
+    if case.stage == "publicity" and case.publicity_ends_at:
+        notice.ends_at = case.publicity_ends_at
+    if status == NoticeStatus.WITHDRAWN and not notice.withdrawal_reason:
+        notice.withdrawal_reason = case.closing_reason or "异议成立，重新决策。"
+    notice.updated_at = clock.now()
+    notice.save(update_fields=["status", "ends_at", "withdrawal_reason", "updated_at"])

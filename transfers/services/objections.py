@@ -1,0 +1,59 @@
+"""Objections of the public during publicity: filed with a real name, they suspend publicity; the
+TTO officer's reply resolves them (国发〔2016〕16号：单位应当明确并公开异议处理程序和办法)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import clock, events
+from ..models import Notice, NoticeStatus, Objection
+from . import numbering
+from .attachments import check_upload
+from .cases import case_raise_objection
+from .errors import ActionRefused
+
+EVIDENCE_KINDS = {"pdf", "png", "jpeg"}
+
+
+def objection_file(
+    *,
+    notice: Notice,
+    name: str,
+    organisation: str,
+    phone: str,
+    email: str,
+    relation: str,
+    reasons: str,
+    evidence: UploadedFile | None = None,
+    ip: str | None = None,
+) -> Objection:
+    """File an objection against a notice in publicity; the case goes to objection review."""
+    if evidence is not None:
+        check_upload(evidence, allowed=EVIDENCE_KINDS)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.status != NoticeStatus.IN_PUBLICITY or clock.now() >= notice.ends_at:
+            raise ActionRefused(_("该公示不在公示期内，不能提出异议。"), code="closed")
+        sequence = numbering.next_value(f"objection:{notice.number}")
+        objection = Objection(
+            notice=notice,
+            confirmation=f"{notice.number}-YY{sequence:02d}",
+            name=name.strip(),
+            organisation=organisation.strip(),
+            phone=phone.strip(),
+            email=email.strip(),
+            relation=relation.strip(),
+            reasons=reasons.strip(),
+            ip=ip,
+            filed_at=clock.now(),
+        )
+        if evidence is not None:
+            objection.evidence_name = (evidence.name or "evidence")[:255]
+            objection.evidence.save(f"{objection.confirmation}", evidence, save=False)
+        objection.save()
+        summary = _("收到实名书面异议，受理编号 %(number)s。") % {"number": objection.confirmation}
+        case_raise_objection(case=notice.case, by=None, comment=summary)
+        events.emit(events.ObjectionFiled(objection=objection))
+        return objection

@@ -1,0 +1,12 @@
+"""Celery tasks of the domain: thin, idempotent wrappers around services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services.publicity import publicity_close_due
+
+
+@shared_task(name="transfers.tasks.close_due_publicity", ignore_result=True)
+def close_due_publicity() -> list[str]:
+    return publicity_close_due()
