@@ -51,8 +51,8 @@ class TransferMode(models.TextChoices):
     RD_COOPERATION = "rd_cooperation", _("研发合作")
     ASSIGNMENT = "assignment", _("转让")
     ORDINARY_LICENCE = "ordinary_licence", _("普通许可")
-    EXCLUSIVE_LICENCE = "exclusive_licence", _("排他许可")
-    SOLE_LICENCE = "sole_licence", _("独占许可")
+    SOLE_LICENCE = "sole_licence", _("排他许可")  # the licensor may still use it; nobody else
+    EXCLUSIVE_LICENCE = "exclusive_licence", _("独占许可")  # not even the licensor may use it
     EQUITY_INVESTMENT = "equity_investment", _("作价投资")
     SPIN_OFF = "spin_off", _("创办公司")
 

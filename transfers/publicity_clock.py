@@ -9,8 +9,10 @@ Where the rules come from:
   (natural-day periods that end on a rest day move to the next working day).
 - Working days are China's: weekends and public holidays are not, adjusted working days (调休) are,
   per ``chinese_calendar``. A year the calendar does not cover yet (the State Council announces
-  each year's holidays in the previous November/December) falls back to Monday–Friday, and the
-  deadline says so, so the TTO officer can check it once the year is announced. It never fails.
+  each year's holidays in the previous November/December) falls back to a stated rule: Monday to
+  Friday, less the fixed-date holidays of 《全国年节及纪念日放假办法》 (元旦1月1日，劳动节5月1日、2日，
+  国庆节10月1日至3日). The deadline says so, so the TTO officer can check it once the year is
+  announced (the lunar holidays are unknown to the rule). It never fails.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from django.utils.translation import gettext as _
 CHINA = ZoneInfo("Asia/Shanghai")
 FLOOR_DAYS = 15
 ONE_DAY = datetime.timedelta(days=1)
+#: (month, day) of the fixed-date public holidays, for years the calendar does not cover yet
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class _Calendar:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
             self.guessed_years.add(day.year)
-            return day.weekday() < 5
+            return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
     def counts(self, day: datetime.date, rules: ClockRules) -> bool:
         return self.is_workday(day) if rules.working_days else True
@@ -80,8 +84,8 @@ class _Calendar:
             return ""
         years = "、".join(str(y) for y in sorted(self.guessed_years))
         return _(
-            "%(years)s 年的法定节假日安排尚未收录，本期限暂按周一至周五为工作日计算；"
-            "国务院办公厅公布该年安排后，请核对截止时间。"
+            "%(years)s 年的法定节假日安排尚未收录，本期限暂按周一至周五为工作日（除元旦、劳动节、国庆节的"
+            "固定假日外）计算；国务院办公厅公布该年安排后，请核对截止时间。"
         ) % {"years": years}
 
 

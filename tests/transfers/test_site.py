@@ -142,3 +142,27 @@ def test_seed_demo_walks_cases_into_every_stage_and_is_idempotent(capsys):
         assert trail[-1] == case.stage
     call_command("seed_demo")
     assert TransferCase.objects.count() == counts
+
+
+def test_the_english_catalogue_is_complete_and_compiled():
+    """Every string has an English translation, none is fuzzy, and the .mo is newer than the .po."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    entries = po.read_text(encoding="utf-8").split("\n\n")[1:]  # the first block is the header
+    untranslated = []
+    for entry in entries:
+        lines = [line for line in entry.splitlines() if not line.startswith("#~")]
+        if not any(line.startswith("msgid") for line in lines):
+            continue
+        assert "#, fuzzy" not in entry, entry
+        strings = [line for line in lines if line.startswith("msgstr")]
+        for i, line in enumerate(lines):
+            if line in strings and line.endswith('""'):
+                following = lines[i + 1] if i + 1 < len(lines) else ""
+                if not following.startswith('"'):
+                    untranslated.append(entry)
+    assert untranslated == []
+    assert po.with_suffix(".mo").stat().st_size > 0
