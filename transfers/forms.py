@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Achievement, AchievementKind, AttachmentKind, Institution, TransferCase
-from .services.filing import AchievementData, InventorData
+from .services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData
 from .validators import parse_wan_yuan, validate_achievement_number, validate_credit_code
 
 NEW_ACHIEVEMENT_ROWS = 3
@@ -229,3 +229,29 @@ def inventors_from(formset: Any) -> list[InventorData]:
         for f in formset
         if f.cleaned_data.get("name")
     ]
+
+
+class NoticeCorrectionForm(forms.ModelForm):
+    """The public facts of a notice in publicity, as corrected, and why."""
+
+    price_amount = WanYuanField(
+        label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
+    )
+    reason = forms.CharField(
+        label=_("更正原因"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("将在公示中公开，如“拟受让方名称录入有误，予以更正”。"),
+    )
+
+    class Meta:
+        model = TransferCase
+        fields = list(CORRECTABLE_FIELDS)
+        widgets = {"related_party_statement": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_counterparty_credit_code(self) -> str:
+        code = (self.cleaned_data.get("counterparty_credit_code") or "").strip()
+        return validate_credit_code(code) if code else ""
+
+    def corrected_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in CORRECTABLE_FIELDS}

@@ -127,6 +127,7 @@ class RulePack(models.Model):
     stage_due_days = models.JSONField(_("各环节办理时限（天）"), default=dict, blank=True)
     expert_quorum = models.PositiveIntegerField(_("论证专家最少人数"), default=3)
     objection_restarts_clock = models.BooleanField(_("异议不成立后公示期重新计算"), default=False)
+    correction_restarts_clock = models.BooleanField(_("更正公示后公示期重新计算"), default=True)
     publish_objection_replies = models.BooleanField(_("公开异议答复"), default=True)
     reward_floor_transfer_pct = models.DecimalField(
         _("转让/许可净收入奖励下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
@@ -530,6 +531,15 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=stage,
+        source=Stage.PUBLICITY,
+        target=Stage.DECISION,
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def withdraw_notice(self) -> None:
+        """The notice is withdrawn (an error of substance, the counterparty changed): 决策 again."""
+
+    @transition(
+        field=stage,
         source=Stage.IMPLEMENTATION,
         target=Stage.COMPLETED,
         conditions=[has_contract],
@@ -679,6 +689,8 @@ ACTION_LABELS: dict[str, Any] = {
     "dismiss_objection": _("异议不成立，公示继续"),
     "uphold_objection": _("异议成立，重新决策"),
     "finish_publicity": _("公示期满，进入实施"),
+    "withdraw_notice": _("撤回公示，重新决策"),
+    "correct_notice": _("发布更正公示"),
     "complete": _("实施完成"),
     "withdraw": _("撤回"),
     "terminate": _("终止"),

@@ -24,13 +24,15 @@ from .forms import (
     InventorEditFormSet,
     InventorFormSet,
     NewAchievementFormSet,
+    NoticeCorrectionForm,
     ReasonForm,
     inventors_from,
     new_achievements,
     uploads,
 )
-from .models import Inventor, Stage, TransferCase
+from .models import Inventor, Role, Stage, TransferCase
 from .services import cases as case_services
+from .services import corrections as case_corrections
 from .services import filing
 from .services.errors import ActionRefused
 from .services.snapshots import revision_changes
@@ -69,6 +71,8 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "can_edit": case.stage in filing.EDITABLE_STAGES and permissions.is_case_owner(user, case),
         "can_submit": case.stage == Stage.DRAFT and has_transition_perm(case.submit, user),
         "can_withdraw": has_transition_perm(case.withdraw, user),
+        "can_correct_notice": case.stage == Stage.PUBLICITY
+        and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]),
         "has_work": case.stage in permissions.STAGE_ROLES or case.stage == Stage.RETURNED,
     }
 
@@ -243,6 +247,33 @@ def case_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, _("请填写撤回原因。"))
     status = 400 if request.method == "POST" else 200
     return render(request, "transfers/case_withdraw.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A TTO officer publishes a corrected version of the case's notice in publicity."""
+    case = selectors.case_visible_to(request.user, public_id)
+    form = NoticeCorrectionForm(request.POST or None, instance=TransferCase.objects.get(pk=case.pk))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                notice = case_corrections.case_correct_notice(
+                    case=case, by=request.user, fields=form.corrected_fields(),
+                    reason=form.cleaned_data["reason"], ip=client_ip(request),
+                )
+                messages.success(
+                    request,
+                    _("已发布更正公示 %(number)s 第 %(version)s 版，原版本已标注为已更正。")
+                    % {"number": notice.number, "version": notice.version},
+                )
+                return redirect(case.get_absolute_url())
+            except ActionRefused as refusal:
+                messages.error(request, str(refusal))
+        else:
+            messages.error(request, _("请根据提示修改后再提交。"))
+    pack = case.rule_pack or case.institution.rule_pack
+    context = {"case": case, "form": form, "restarts": pack is None or pack.correction_restarts_clock}
+    return render(request, "transfers/notice_correct.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -112,6 +112,7 @@ class TransferFlow(flow.Flow):
         flow.Switch()
         .Case(this.objection_review, _at(Stage.OBJECTION_REVIEW))
         .Case(this.implementation, _at(Stage.IMPLEMENTATION))
+        .Case(this.decision, _at(Stage.DECISION))  # the notice was withdrawn
         .Case(this.end, _at(*FINAL_STAGES))
     )
 

@@ -16,7 +16,9 @@ class TaskForm(forms.Form):
     """An action chosen with radio buttons, and the reviewer's comment."""
 
     ACTIONS: list[tuple[str, Any]] = []
-    COMMENT_REQUIRED_FOR: set[str] = {"return", "terminate", "objection", "dismiss", "uphold", "withdraw"}
+    COMMENT_REQUIRED_FOR: set[str] = {
+        "return", "terminate", "objection", "dismiss", "uphold", "withdraw", "withdraw_notice"
+    }
 
     action = forms.ChoiceField(label=_("处理结果"), widget=forms.RadioSelect)
     comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -99,7 +101,8 @@ class PublicityForm(TaskForm):
     ACTIONS = [
         ("finish", _("公示期满无异议，进入实施")),
         ("objection", _("登记收到的书面异议（暂停公示）")),
-        ("terminate", _("终止转化")),
+        ("withdraw_notice", _("撤回公示，提交重新决策")),
+        ("terminate", _("撤回公示并终止转化")),
     ]
 
 

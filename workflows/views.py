@@ -149,6 +149,8 @@ class PublicityView(TaskView):
     def runner(self, action: str, data: dict[str, Any]) -> Runner:
         if action == "objection":
             return lambda: case_services.case_raise_objection(comment=data["comment"], **self._by())
+        if action == "withdraw_notice":
+            return lambda: case_services.case_withdraw_notice(reason=data["comment"], **self._by())
         if action == "terminate":
             return lambda: case_services.case_terminate(reason=data["comment"], **self._by())
         return lambda: case_services.case_finish_publicity(comment=data["comment"], **self._by())

@@ -165,7 +165,7 @@ def test_verify_tells_authentic_from_forged(client, world):
     notice = Notice.objects.get(case=to_publicity(world.a))
     data = notice.pdf.open("rb").read()
     ok = client.post(reverse("public:verify"), {"pdf": SimpleUploadedFile("n.pdf", data)}).content.decode()
-    assert "真实有效" in ok and "现行版本" in ok
+    assert "真实有效" in ok and "这是现行版本" in ok
     forged = client.post(reverse("public:verify"), {"pdf": SimpleUploadedFile("n.pdf", data + b" ")}).content.decode()
     assert "未找到" in forged
     by_hash = client.post(reverse("public:verify"), {"sha256": notice.pdf_sha256.upper()}).content.decode()

@@ -52,7 +52,7 @@ CONDITION_MESSAGES: dict[str, Promise] = {
 }
 
 
-def _lock(case: TransferCase) -> TransferCase:
+def lock_case(case: TransferCase) -> TransferCase:
     return TransferCase.objects.select_for_update().select_related("institution", "rule_pack").get(pk=case.pk)
 
 
@@ -79,7 +79,7 @@ def _guard(locked: TransferCase, action: str, by: Any) -> None:
         )
 
 
-def _require_text(value: str, label: Promise | str) -> str:
+def require_text(value: str, label: Promise | str) -> str:
     value = (value or "").strip()
     if not value:
         raise ActionRefused(_("请填写%(field)s。") % {"field": label}, code="required")
@@ -109,7 +109,7 @@ def _fire(
     if before_save is not None:
         before_save(locked)
     locked.save()
-    notice_follow_case(case=locked)
+    notice_follow_case(case=locked, reason=comment)
     AuditEvent.objects.create(
         case=locked,
         actor=by,
@@ -144,10 +144,10 @@ def _simple(
     comment_label: Promise | None = None,
 ) -> TransferCase:
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, action, by)
         if comment_label is not None:
-            comment = _require_text(comment, comment_label)
+            comment = require_text(comment, comment_label)
         return _fire(locked, action, by=by, comment=comment, ip=ip)
 
 
@@ -164,7 +164,7 @@ def _record_revision(locked: TransferCase) -> None:
 def case_submit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
     """Submit a draft for preliminary review; pins the institution's rule pack version."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "submit", by)
 
         def pin(c: TransferCase) -> None:
@@ -191,7 +191,7 @@ def case_return(*, case: TransferCase, by: Any, comment: str, ip: str | None = N
 def case_resubmit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
     """The applicant resubmits the revised case: same case, revision + 1, a new snapshot."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "resubmit", by)
         locked = _fire(locked, "resubmit", by=by, comment=comment, ip=ip)
         _record_revision(locked)
@@ -225,7 +225,7 @@ def case_complete_assessment(
     if amount is not None and (not isinstance(amount, Decimal) or amount < 0):
         raise ActionRefused(_("评估值必须是不小于 0 的金额。"), code="amount")
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "complete_assessment", by)
         stored = (
             attachment_store(case=locked, by=by, kind=AttachmentKind.VALUATION_REPORT, upload=report)
@@ -250,9 +250,9 @@ def case_complete_demonstration(
 ) -> TransferCase:
     """Record the expert's opinion and move to decision."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "complete_demonstration", by)
-        opinion = _require_text(opinion, gettext_lazy("论证意见"))
+        opinion = require_text(opinion, gettext_lazy("论证意见"))
         if recommendation not in ExpertOpinion.Recommendation.values:
             raise ActionRefused(_("请选择论证结论。"), code="required")
         ExpertOpinion.objects.create(
@@ -270,7 +270,7 @@ def case_complete_demonstration(
 # 决策 decision → 公示 publicity
 
 
-def _clock_rules(case: TransferCase) -> ClockRules:
+def clock_rules(case: TransferCase) -> ClockRules:
     return ClockRules.from_rule_pack(case.rule_pack or case.institution.rule_pack)
 
 
@@ -290,9 +290,9 @@ def case_decide(
     if action is None:
         raise ActionRefused(_("请选择决策结果。"), code="required")
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, action, by)
-        body = _require_text(body, gettext_lazy("决策机构"))
+        body = require_text(body, gettext_lazy("决策机构"))
         if decided_on is None:
             raise ActionRefused(_("请填写决策日期。"), code="required")
         if decided_on > clock.now().date():
@@ -311,7 +311,7 @@ def case_decide(
             recorded_at=clock.now(),
         )
 
-        deadline = publicity_deadline(clock.now(), _clock_rules(locked))
+        deadline = publicity_deadline(clock.now(), clock_rules(locked))
 
         def open_publicity(c: TransferCase) -> None:
             if action == "approve":
@@ -332,9 +332,9 @@ def case_decide(
 def case_raise_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
     """Record that an objection was received: publicity is suspended and its clock stops."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "raise_objection", by)
-        comment = _require_text(comment, gettext_lazy("异议内容摘要"))
+        comment = require_text(comment, gettext_lazy("异议内容摘要"))
 
         def pause(c: TransferCase) -> None:
             c.publicity_paused_at = clock.now()
@@ -345,16 +345,16 @@ def case_raise_objection(*, case: TransferCase, by: Any, comment: str, ip: str |
 def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str | None = None) -> TransferCase:
     """The objection is unfounded: publicity resumes with the days that remained."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "dismiss_objection", by)
-        reply = _require_text(reply, gettext_lazy("答复意见"))
+        reply = require_text(reply, gettext_lazy("答复意见"))
 
         pack = locked.rule_pack or locked.institution.rule_pack
 
         def resume(c: TransferCase) -> None:
             if c.publicity_paused_at is not None and c.publicity_ends_at is not None:
                 c.publicity_ends_at = resume_deadline(
-                    c.publicity_paused_at, clock.now(), c.publicity_ends_at, _clock_rules(c),
+                    c.publicity_paused_at, clock.now(), c.publicity_ends_at, clock_rules(c),
                     restart=pack.objection_restarts_clock,
                 ).ends_at
             c.publicity_paused_at = None
@@ -366,9 +366,9 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
 def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
     """The objection stands: the decision body decides again (the notice is withdrawn)."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "uphold_objection", by)
-        comment = _require_text(comment, gettext_lazy("处理意见"))
+        comment = require_text(comment, gettext_lazy("处理意见"))
         _resolve_objections(locked, Objection.Outcome.UPHELD, comment)
         return _fire(locked, "uphold_objection", by=by, comment=comment, ip=ip)
 
@@ -378,6 +378,20 @@ def _resolve_objections(case: TransferCase, outcome: str, reply: str) -> None:
     Objection.objects.filter(notice__case=case, outcome=Objection.Outcome.PENDING).update(
         outcome=outcome, reply=reply, replied_at=clock.now()
     )
+
+
+def case_withdraw_notice(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
+    """Withdraw the notice in publicity (the TTO officer, with the reason shown publicly): the
+    decision body decides again; a new approval publishes a new notice under a new number."""
+    with transaction.atomic():
+        locked = lock_case(case)
+        _guard(locked, "withdraw_notice", by)
+        reason = require_text(reason, gettext_lazy("撤回公示的原因"))
+
+        def close_publicity(c: TransferCase) -> None:
+            c.publicity_paused_at = None
+
+        return _fire(locked, "withdraw_notice", by=by, comment=reason, ip=ip, before_save=close_publicity)
 
 
 def case_finish_publicity(
@@ -401,7 +415,7 @@ def case_complete(
 ) -> TransferCase:
     """Close the case once the signed contract is on file (uploaded here or earlier)."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "complete", by)
         if contract is not None:
             attachment_store(case=locked, by=by, kind=AttachmentKind.CONTRACT, upload=contract)
@@ -411,9 +425,9 @@ def case_complete(
 def case_withdraw(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
     """Withdraw before publicity (the applicant or TTO); the reason is required and kept."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "withdraw", by)
-        reason = _require_text(reason, gettext_lazy("撤回原因"))
+        reason = require_text(reason, gettext_lazy("撤回原因"))
 
         def keep_reason(c: TransferCase) -> None:
             c.closing_reason = reason
@@ -424,9 +438,9 @@ def case_withdraw(*, case: TransferCase, by: Any, reason: str, ip: str | None = 
 def case_terminate(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
     """End a case after the decision (counterparty withdrew, objection upheld); reason required."""
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _guard(locked, "terminate", by)
-        reason = _require_text(reason, gettext_lazy("终止原因"))
+        reason = require_text(reason, gettext_lazy("终止原因"))
 
         def keep_reason(c: TransferCase) -> None:
             c.closing_reason = reason

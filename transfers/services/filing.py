@@ -148,6 +148,30 @@ def achievement_set_inventors(
         _replace_inventors(achievement, inventors)
 
 
+#: the public facts of a notice a TTO officer may correct during publicity
+CORRECTABLE_FIELDS = (
+    "counterparty_name",
+    "counterparty_credit_code",
+    "related_party",
+    "related_party_statement",
+    "pricing_method",
+    "price_kind",
+    "price_amount",
+    "price_terms",
+)
+
+
+def clean_correction(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate corrected notice facts as a filing would (credit code, related party, price)."""
+    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not correctable: {sorted(unknown)}")
+    cleaned = _clean_case_fields(fields)
+    if not (cleaned.get("counterparty_name") or "").strip():
+        raise ActionRefused(_("请填写拟受让方/合作方名称。"), code="required")
+    return cleaned
+
+
 def _clean_case_fields(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = {k: fields.get(k) for k in CASE_FIELDS if k in fields}
     code = (cleaned.get("counterparty_credit_code") or "").strip()

@@ -7,7 +7,6 @@ and 国发〔2016〕16号 (公示时间不少于15日；单位应当明确并公
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -119,20 +118,56 @@ def notice_publish(*, case: TransferCase, note: str = "") -> Notice:
         return notice
 
 
-def current_notice(case: TransferCase) -> Notice | None:
+def notice_publish_correction(*, case: TransferCase, reason: str, note: str = "") -> Notice:
+    """The corrected version of the case's current notice: same number, next version, frozen
+    anew from the (corrected) case; the old version is superseded but stays public at its URL."""
+    assert case.publicity_started_at is not None
+    assert case.publicity_ends_at is not None
+    with transaction.atomic():
+        old = current_notice(case, lock=True)
+        if old is None:
+            raise ValueError(f"{case.reference} has no notice to correct")
+        old.status = NoticeStatus.SUPERSEDED
+        old.updated_at = clock.now()
+        old.save(update_fields=["status", "updated_at"])
+        notice = Notice.objects.create(
+            institution=old.institution,
+            case=case,
+            kind=old.kind,
+            number=old.number,
+            year=old.year,
+            sequence=old.sequence,
+            version=old.version + 1,
+            status=NoticeStatus.IN_PUBLICITY,
+            title=_title(case),
+            content=notice_content(case),
+            issued_at=clock.now(),
+            starts_at=case.publicity_started_at,
+            ends_at=case.publicity_ends_at,
+            clock_note=note,
+            correction_reason=reason,
+            updated_at=clock.now(),
+        )
+        _attach_pdf(notice, public_url_for(notice))
+        return notice
+
+
+def current_notice(case: TransferCase, *, lock: bool = False) -> Notice | None:
+    notices = Notice.objects.select_for_update() if lock else Notice.objects
     return (
-        Notice.objects.filter(case=case, kind=NoticeKind.TRANSFER)
+        notices.filter(case=case, kind=NoticeKind.TRANSFER)
         .exclude(status=NoticeStatus.SUPERSEDED)
-        .order_by("-version", "-pk")
+        .order_by("-pk")  # the latest published: a re-approval after a withdrawal has a new number
         .first()
     )
 
 
-def notice_follow_case(*, case: TransferCase, ends_at: datetime.datetime | None = None) -> None:
-    """Keep the public status of the case's current notice in step with its stage."""
+def notice_follow_case(*, case: TransferCase, reason: str = "") -> None:
+    """Keep the public status of the case's current notice in step with its stage; a notice
+    withdrawn (back to decision, or the case terminated) shows the reason given."""
     notice = current_notice(case)
-    if notice is None:
-        return
+    if notice is None or notice.status not in (NoticeStatus.IN_PUBLICITY, NoticeStatus.SUSPENDED):
+        return  # an ended or withdrawn notice never comes back; a new approval publishes a new one
     status = {
         "publicity": NoticeStatus.IN_PUBLICITY,
         "objection_review": NoticeStatus.SUSPENDED,
@@ -147,6 +182,6 @@ def notice_follow_case(*, case: TransferCase, ends_at: datetime.datetime | None 
     if case.stage == "publicity" and case.publicity_ends_at:
         notice.ends_at = case.publicity_ends_at
     if status == NoticeStatus.WITHDRAWN and not notice.withdrawal_reason:
-        notice.withdrawal_reason = case.closing_reason or "异议成立，重新决策。"
+        notice.withdrawal_reason = reason or case.closing_reason
     notice.updated_at = clock.now()
     notice.save(update_fields=["status", "ends_at", "withdrawal_reason", "updated_at"])

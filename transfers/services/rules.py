@@ -19,6 +19,7 @@ EDITABLE_FIELDS = (
     "stage_due_days",
     "expert_quorum",
     "objection_restarts_clock",
+    "correction_restarts_clock",
     "publish_objection_replies",
     "reward_floor_transfer_pct",
     "reward_floor_equity_pct",

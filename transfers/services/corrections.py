@@ -1,0 +1,68 @@
+"""Corrections of a notice in publicity: a TTO officer publishes a corrected version of the public
+facts with a reason. The number stays, the version goes up, the old version stays at its URL marked
+superseded; the clock restarts or continues per rule pack (国发〔2016〕16号：公示时间不少于15日).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import clock, permissions
+from ..models import ACTION_LABELS, AuditEvent, Notice, Role, Stage, TransferCase
+from ..publicity_clock import publicity_deadline
+from .cases import clock_rules, lock_case, require_text
+from .errors import ActionRefused
+from .filing import clean_correction
+from .notices import notice_publish_correction
+
+
+def case_correct_notice(
+    *, case: TransferCase, by: Any, fields: dict[str, Any], reason: str, ip: str | None = None
+) -> Notice:
+    """Publish a corrected version of the case's notice (same number, version + 1) with the
+    corrected public facts; the old version stays at its URL, superseded. The clock restarts or
+    continues per rule pack. The stage does not change: the correction is audited as such."""
+    with transaction.atomic():
+        locked = lock_case(case)
+        if locked.stage != Stage.PUBLICITY:
+            raise ActionRefused(
+                _("案件当前处于“%(stage)s”环节，只有公示中的公示可以更正。") % {"stage": locked.get_stage_display()},
+                code="wrong_stage",
+            )
+        if not permissions.has_role(by, locked.institution_id, [Role.TTO_OFFICER]):
+            raise ActionRefused(
+                _("您没有在本案件当前环节执行“%(action)s”的权限。") % {"action": ACTION_LABELS["correct_notice"]},
+                code="forbidden",
+            )
+        reason = require_text(reason, gettext_lazy("更正原因"))
+        cleaned = clean_correction(fields)
+        changed = {k: v for k, v in cleaned.items() if getattr(locked, k) != v}
+        if not changed:
+            raise ActionRefused(_("更正内容与现行公示相同，无需更正。"), code="unchanged")
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        pack = locked.rule_pack or locked.institution.rule_pack
+        note = ""
+        if pack is None or pack.correction_restarts_clock:
+            deadline = publicity_deadline(clock.now(), clock_rules(locked))
+            locked.publicity_started_at = clock.now()
+            locked.publicity_ends_at = deadline.ends_at
+            note = deadline.note
+        locked.save(update_fields=[*changed, "publicity_started_at", "publicity_ends_at"])
+        notice = notice_publish_correction(case=locked, reason=reason, note=note)
+        AuditEvent.objects.create(
+            case=locked,
+            actor=by,
+            at=clock.now(),
+            action="correct_notice",
+            from_stage=locked.stage,
+            to_stage=locked.stage,
+            revision=locked.revision,
+            comment=reason,
+            ip=ip,
+        )
+        return notice
