@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from transfers import clock
-from transfers.models import Institution, Membership, Role, RulePack, Stage, TransferCase
+from transfers.models import Institution, Membership, Notice, Role, RulePack, Stage, TransferCase
 from transfers.services import cases as svc
-from transfers.services.filing import AchievementData, InventorData, case_file
+from transfers.services.corrections import case_correct_notice
+from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
+from transfers.services.objections import objection_file
 from transfers.validators import validate_patent_number
 from workflows.services import case_act
 
@@ -155,9 +157,21 @@ class Command(BaseCommand):
         start = timezone.now() - datetime.timedelta(days=60)
         for index, target in enumerate(TARGETS):
             moment = start + datetime.timedelta(days=index)
+            if target in (Stage.PUBLICITY, Stage.OBJECTION_REVIEW):
+                moment = timezone.now() - datetime.timedelta(days=8)  # publicity still running today
             with clock.travel_to(moment):
                 case = self._file(institution, users, index)
             self._walk(case, target, users, moment)
+            if target == Stage.PUBLICITY:
+                with clock.travel_to(moment + datetime.timedelta(days=6)):
+                    self._correct(case, users[Role.TTO_OFFICER])
+
+    def _correct(self, case: TransferCase, tto: Any) -> None:
+        """A correction, as happens: the transferee's credit code was missing from the notice."""
+        case = TransferCase.objects.get(pk=case.pk)
+        fields = {name: getattr(case, name) for name in CORRECTABLE_FIELDS}
+        fields["counterparty_credit_code"] = "91620100MA73XK7J40"
+        case_correct_notice(case=case, by=tto, fields=fields, reason="补充受让方统一社会信用代码。")
 
     def _file(self, institution: Institution, users: dict[str, Any], index: int) -> TransferCase:
         applicant = users[Role.APPLICANT]
@@ -201,6 +215,20 @@ class Command(BaseCommand):
             new=achievements,
             attachments=[("disclosure_form", demo_pdf("职务科技成果披露表"))],
         )
+
+    @staticmethod
+    def _object(case: TransferCase) -> TransferCase:
+        """A member of the public objects on the notice page (the case goes to objection review)."""
+        objection_file(
+            notice=Notice.objects.get(case=case),
+            name="李明",
+            organisation="兰州某农业技术研究所",
+            phone="13919876543",
+            email="liming@example.cn",
+            relation="同领域研究人员",
+            reasons="拟交易价格明显低于近三年同类品种权的市场成交价格，建议重新评估后再行转让。",
+        )
+        return TransferCase.objects.get(pk=case.pk)
 
     def _walk(
         self, case: TransferCase, target: str, users: dict[str, Any], moment: datetime.datetime
@@ -291,16 +319,7 @@ class Command(BaseCommand):
                 ),
             )
             if target == Stage.OBJECTION_REVIEW:
-                step(
-                    Stage.OBJECTION_REVIEW,
-                    lambda c: case_act(
-                        case=c,
-                        user=tto,
-                        run=lambda: svc.case_raise_objection(
-                            case=c, by=tto, comment="收到实名书面异议：认为拟交易价格低于市场价。"
-                        ),
-                    ),
-                )
+                step(Stage.OBJECTION_REVIEW, self._object)
             if target == Stage.TERMINATED:
                 step(
                     Stage.TERMINATED,
