@@ -28,7 +28,7 @@ def deliver_pending_emails(limit: int = 100) -> int:
     for pk in ids:
         with transaction.atomic():
             row = (
-                Notification.objects.select_for_update()
+                Notification.objects.select_for_update(of=("self",))
                 .select_related("recipient")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()

@@ -48,7 +48,7 @@ def login(page, base, username):
     page.click("form button:has-text('登录')")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_applicant_files_and_tto_passes(live_server, browser):
     world = build_world()
     page = browser.new_page(locale="zh-CN")

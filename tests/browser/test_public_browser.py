@@ -4,7 +4,6 @@ PDF, checks the SHA-256, verifies the file, and files a real-name objection that
 from __future__ import annotations
 
 import hashlib
-import importlib
 from pathlib import Path
 
 import pytest
@@ -27,23 +26,9 @@ OBJECTOR = {
 }
 
 
-def restore_rule_packs() -> None:
-    """A transactional test run before this one (the filing browser test) flushes every table at its end,
-    rule packs seeded by data migrations included; seed them again (idempotent) as the migrations do."""
-    from django.apps import apps
-
-    for module, seed in [
-        ("0002_rule_packs", "create_packs"),
-        ("0003_notices", "objection_clauses"),
-        ("0005_notice_corrections", "add_clauses"),
-    ]:
-        getattr(importlib.import_module(f"transfers.migrations.{module}"), seed)(apps, None)
-
-
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_public_finds_downloads_verifies_and_objects(live_server, browser, settings):  # noqa: F811
     settings.PUBLIC_BASE_URL = live_server.url
-    restore_rule_packs()
     world = build_world()
     case = to_publicity(world.a)
     notice = Notice.objects.get(case=case)
@@ -69,9 +54,8 @@ def test_public_finds_downloads_verifies_and_objects(live_server, browser, setti
     notice_url = page.url
 
     # download the PDF: its SHA-256 is the one the page shows and the one on record
-    # the PDF is served inline (Chromium would show it in its viewer): Alt+click is Chromium's "save link"
     with page.expect_download() as info:
-        page.click("a:has-text('下载 PDF')", modifiers=["Alt"])
+        page.click("a:has-text('下载 PDF')")
     download = info.value
     assert download.suggested_filename == f"{notice.number}-v{notice.version}.pdf"
     data = Path(download.path()).read_bytes()

@@ -53,7 +53,12 @@ CONDITION_MESSAGES: dict[str, Promise] = {
 
 
 def lock_case(case: TransferCase) -> TransferCase:
-    return TransferCase.objects.select_for_update().select_related("institution", "rule_pack").get(pk=case.pk)
+    # of=("self",): lock the case row only (PostgreSQL refuses FOR UPDATE on the nullable rule_pack join)
+    return (
+        TransferCase.objects.select_for_update(of=("self",))
+        .select_related("institution", "rule_pack")
+        .get(pk=case.pk)
+    )
 
 
 #: moves the system itself may make (by=None): the legal clock ends publicity, the public objects

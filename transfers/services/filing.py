@@ -243,7 +243,7 @@ def case_update(
     for _kind, upload in attachments:
         check_upload(upload)
     with transaction.atomic():
-        locked = TransferCase.objects.select_for_update().select_related("institution").get(pk=case.pk)
+        locked = TransferCase.objects.select_for_update(of=("self",)).select_related("institution").get(pk=case.pk)
         if not permissions.is_case_owner(by, locked):
             raise ActionRefused(_("只有案件申请人或技术转移办公室专员可以修改案件。"), code="forbidden")
         if locked.stage not in EDITABLE_STAGES:

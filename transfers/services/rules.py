@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 
 from .. import clock
 from ..models import Institution, RulePack
@@ -35,9 +34,8 @@ def rule_pack_new_version(*, base: RulePack, changes: dict[str, Any]) -> RulePac
     if unknown:
         raise ValueError(f"not rule pack fields: {sorted(unknown)}")
     with transaction.atomic():
-        latest = (
-            RulePack.objects.select_for_update().filter(code=base.code).aggregate(v=Max("version"))["v"] or 0
-        )
+        # lock the pack's versions, then take the highest (FOR UPDATE does not mix with aggregates)
+        latest = max(RulePack.objects.select_for_update().filter(code=base.code).values_list("version", flat=True))
         values = {name: getattr(base, name) for name in EDITABLE_FIELDS}
         values.update(changes)
         pack = RulePack(code=base.code, version=latest + 1, created_at=clock.now(), **values)

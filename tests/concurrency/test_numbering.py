@@ -1,0 +1,109 @@
+"""Numbers stay unique and gapless when many are allocated at once. Row locks are real only on
+PostgreSQL (SQLite serialises whole transactions), so these run there: ``make test`` runs the suite
+on PostgreSQL as well when a server answers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections, transaction
+
+from tests.factories import build_world, file_case, pdf
+from transfers import clock
+from transfers.models import Notice, Stage
+from transfers.services import cases as svc
+from transfers.services.numbering import next_value
+from workflows.services import case_act
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are real only on PostgreSQL"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def all_at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """Run ``work(i)`` in ``count`` threads released together; each thread has its own connection."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results.append(work(i))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_a_counter_is_gapless_under_contention():
+    def take(_: int) -> list[int]:
+        values = []
+        for _ in range(10):
+            with transaction.atomic():
+                values.append(next_value("notice:TEST:transfer:2026"))
+        return values
+
+    results, errors = all_at_once(12, take)
+    assert errors == []
+    values = sorted(v for chunk in results for v in chunk)
+    assert values == list(range(1, 121))
+
+
+class Abort(Exception):
+    pass
+
+
+def allocate_then_fail() -> None:
+    with transaction.atomic():
+        next_value("rollback-test")
+        raise Abort
+
+
+def test_a_rolled_back_allocation_leaves_no_gap():
+    with pytest.raises(Abort):
+        allocate_then_fail()
+    assert next_value("rollback-test") == 1
+
+
+def test_notices_published_at_once_get_distinct_consecutive_numbers():
+    world = build_world()
+    side = world.a
+    cases = []
+    for n in range(8):
+        case = svc.case_submit(case=file_case(side, title=f"并发公示{n}"), by=side.applicant)
+        for user, run in [
+            (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
+            (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
+                                                                   report=pdf())),
+            (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert,
+                                                                    recommendation="approve", opinion="同意")),
+        ]:
+            case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+        assert case.stage == Stage.DECISION
+        cases.append(case)
+
+    def approve(i: int) -> str:
+        case = cases[i]
+        secretary = side.decision_secretary
+        case = case_act(case=case, user=secretary, run=lambda: svc.case_decide(
+            case=case, by=secretary, outcome="approve", body="校长办公会", decided_on=clock.now().date(),
+            minutes=pdf()))
+        return Notice.objects.get(case=case).number
+
+    numbers, errors = all_at_once(len(cases), approve)
+    assert errors == []
+    year = clock.now().year
+    assert sorted(numbers) == [f"AAA-GS-{year}-{n:03d}" for n in range(1, len(cases) + 1)]
