@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench install install-dev browser clean
+.PHONY: run test lint bench install install-dev browser postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,30 @@ browser:
 		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
 	fi
 
-test: install-dev browser
+# PostgreSQL, the production database, for a second test pass where row locks are real: Debian's
+# package, its local cluster started, a `transfers` role. Best effort: without root or sudo the
+# PostgreSQL pass is skipped (and says so).
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo "sudo -n"))
+AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo "runuser -u postgres --" || echo "sudo -n -u postgres")
+postgres:
+	@if ! command -v pg_lsclusters >/dev/null 2>&1; then \
+		( $(AS_ROOT) apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+		  ( $(AS_ROOT) apt-get update -qq && $(AS_ROOT) apt-get install -y -qq postgresql >/dev/null ) ) || true; \
+	fi
+	@if command -v pg_lsclusters >/dev/null 2>&1; then \
+		pg_lsclusters -h | while read version cluster rest; do $(AS_ROOT) pg_ctlcluster $$version $$cluster start 2>/dev/null; done; \
+		$(AS_POSTGRES) psql -tAc "SELECT 1 FROM pg_roles WHERE rolname='transfers'" 2>/dev/null | grep -q 1 || \
+		$(AS_POSTGRES) psql -qc "CREATE ROLE transfers LOGIN CREATEDB PASSWORD 'transfers'" 2>/dev/null || true; \
+	fi
+
+test: install-dev browser postgres
 	$(BIN)/python manage.py check --settings=config.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q
+	@if pg_isready -q -h localhost 2>/dev/null; then \
+		echo "Again on PostgreSQL (row locks, concurrency):"; \
+		DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q --ds=config.settings.test_postgres -m "not browser"; \
+	else echo "PostgreSQL is not available here: the PostgreSQL pass is skipped."; fi
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from transfers import selectors
@@ -33,8 +35,15 @@ def _recipients(event: CaseTransitioned) -> list[Any]:
 
 
 def queue_notifications(event: object) -> None:
+    """Outbox rows in the site's language (Chinese), whatever language the actor's page was in: the
+    text is stored once and read by people who may use either language."""
     if not isinstance(event, CaseTransitioned):
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        _queue(event)
+
+
+def _queue(event: CaseTransitioned) -> None:
     case = event.case
     stage = case.get_stage_display()
     subject = _("【%(ref)s】%(title)s：%(stage)s") % {

@@ -19,6 +19,16 @@ def _media(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_language(settings):
+    """A request in English leaves English active in the thread: each test starts in the site's language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: each test starts with none."""
     from django.core.cache import cache

@@ -33,3 +33,11 @@ def test_a_failed_transition_leaves_no_notification(world):
     with pytest.raises(Exception):  # noqa: B017
         svc.case_pass_preliminary_review(case=case, by=world.a.tto_officer)
     assert not Notification.objects.exists()
+
+
+def test_notifications_are_written_in_the_site_language_whatever_the_actor_reads(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        svc.case_submit(case=file_case(world.a), by=world.a.applicant)
+    assert "初审" in Notification.objects.get().subject

@@ -16,7 +16,7 @@ class ObjectionForm(forms.Form):
     name = forms.CharField(label=_("姓名（实名）"), max_length=100)
     organisation = forms.CharField(label=_("工作单位"), max_length=200, required=False)
     phone = forms.CharField(
-        label=_("联系电话"), max_length=40, required=False, help_text=_("手机或座机，如 13912345678、0931-8912345")
+        label=_("联系电话"), max_length=40, required=False, help_text=_("手机或座机，如 13912345678 或 0931-8912345")
     )
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     relation = forms.CharField(
@@ -25,6 +25,7 @@ class ObjectionForm(forms.Form):
     reasons = forms.CharField(
         label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 6}), min_length=MIN_REASONS,
         help_text=_("请具体写明异议的事实与理由，不少于 20 字。"),
+        error_messages={"min_length": _("异议理由不少于 %(limit_value)d 字（目前 %(show_value)d 字）。")},
     )
     evidence = forms.FileField(label=_("证明材料（可选，PDF/JPG/PNG）"), required=False)
 

@@ -24,7 +24,7 @@ from django_ratelimit.decorators import ratelimit
 from . import clock, selectors
 from .models import Notice, NoticeStatus, Objection, TransferMode
 from .public_forms import ObjectionForm, VerifyForm
-from .publicity_clock import ClockRules, working_days_left
+from .publicity_clock import ClockRules, days_left
 from .services.errors import ActionRefused
 from .services.objections import objection_file
 from .views import client_ip
@@ -93,7 +93,11 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
         "current": current,
         "versions": Notice.objects.filter(number=notice.number).order_by("version"),
         "window_open": window_open,
-        "days_left": working_days_left(now, notice.ends_at, ClockRules.from_rule_pack(pack)) if window_open else None,
+        "days_left": (
+            days_left(now, notice.ends_at, ClockRules.from_rule_pack(pack), starts_at=notice.starts_at)
+            if window_open
+            else None
+        ),
         "working_days": pack.publicity_working_days,
         "form": form or (ObjectionForm() if window_open else None),
         "replies": _replies(notice),

@@ -128,14 +128,23 @@ def publicity_deadline(start: datetime.datetime, rules: ClockRules) -> Deadline:
     return _deadline(_first_day(start, rules), rules.days, rules)
 
 
-def days_left(now: datetime.datetime, ends_at: datetime.datetime, rules: ClockRules) -> int:
-    """Counting days (working days where the rules say so) the public still has, today included
-    while today's counting is not over; 0 once the period has closed."""
+def days_left(
+    now: datetime.datetime,
+    ends_at: datetime.datetime,
+    rules: ClockRules,
+    *,
+    starts_at: datetime.datetime | None = None,
+) -> int:
+    """Counting days (working days where the rules say so) of the period the public still has, today
+    included while today's counting is not over; 0 once the period has closed. With ``starts_at``, a
+    day before the period's first counted day (the day of publication) is not counted."""
     if now >= ends_at:
         return 0
     calendar = _Calendar()
     local = _china(now)
     day = local.date() if local.time() < rules.closing_time else local.date() + ONE_DAY
+    if starts_at is not None:
+        day = max(day, _first_day(starts_at, rules))
     last = _china(ends_at).date()
     left = 0
     while day <= last:
@@ -144,8 +153,6 @@ def days_left(now: datetime.datetime, ends_at: datetime.datetime, rules: ClockRu
         day += ONE_DAY
     return max(left, 1)
 
-
-working_days_left = days_left
 
 
 def resume_deadline(

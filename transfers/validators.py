@@ -166,5 +166,7 @@ def wan_yuan_to_capitals(amount: Decimal) -> str:
 
 
 def format_wan_yuan(amount: Decimal) -> str:
-    """``Decimal("1234.5")`` → ``1,234.5000``."""
-    return f"{Decimal(amount).quantize(FOUR_PLACES):,}"
+    """As people write it, exact and without trailing zeros: ``Decimal("1234.5000")`` → ``1,234.5``,
+    ``Decimal("4")`` → ``4``, ``Decimal("0.0001")`` → ``0.0001``."""
+    text = f"{Decimal(amount).quantize(FOUR_PLACES):,}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

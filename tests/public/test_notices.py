@@ -190,3 +190,13 @@ def test_html_in_fields_is_escaped_and_nothing_is_fetched(client, world, monkeyp
     assert '<img src="http://127.0.0.1:9/x.png">' not in html
     assert "<script>" in pdf_text(notice.pdf.open("rb").read())  # shown as text in the PDF, not run
     assert attempts == []
+
+
+def test_an_english_reader_sees_the_frozen_choices_in_english(client, world):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    chinese = client.get(notice.get_current_url()).content.decode()
+    assert "以转让方式" in chinese and "技术秘密" in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(notice.get_current_url()).content.decode()
+    assert "by way of Assignment" in english and "Know-how" in english and "Negotiated" in english
+    assert "Transfer mode" in english and "1. Scientific and technological achievements" in english

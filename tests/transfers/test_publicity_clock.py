@@ -69,6 +69,8 @@ def test_a_pause_on_the_last_day_still_gives_the_public_a_day():
 def test_days_left_as_the_public_sees_them():
     ends_at = publicity_deadline(at(2026, 9, 28), WORKING).ends_at
     assert days_left(at(2026, 9, 28, 12), ends_at, WORKING) == 16  # today still counts until 17:00
+    # …but the day of publication is not in the period: the public sees the period's 15 days
+    assert days_left(at(2026, 9, 28, 12), ends_at, WORKING, starts_at=at(2026, 9, 28, 10)) == 15
     assert days_left(at(2026, 10, 3, 12), ends_at, WORKING) == 13  # the holiday does not count
     assert days_left(at(2026, 10, 23, 16, 59), ends_at, WORKING) == 1
     assert days_left(at(2026, 10, 23, 17, 0), ends_at, WORKING) == 0

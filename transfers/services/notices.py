@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from .. import clock
@@ -22,7 +24,8 @@ from . import numbering
 
 
 def notice_content(case: TransferCase) -> dict[str, Any]:
-    """What the notice shows, frozen at issue, always in Chinese (the official language)."""
+    """What the notice shows, frozen at issue, in Chinese (the official language). Choice values keep
+    their code beside the words (``mode_code``…) so a page in another language can name them."""
     with translation.override("zh-hans"):
         valuation = case.valuations.filter(revision=case.revision).order_by("-pk").first()
         institution = case.institution
@@ -36,23 +39,28 @@ def notice_content(case: TransferCase) -> dict[str, Any]:
                 {
                     "title": a.title,
                     "kind": str(a.get_kind_display()),
+                    "kind_code": a.kind,
                     "number": a.number_display,
                     "inventors": [i.name for i in a.inventors.all()],
                 }
                 for a in case.achievements.order_by("pk")
             ],
             "mode": str(case.get_mode_display()),
+            "mode_code": case.mode,
             "counterparty": case.counterparty_name,
             "counterparty_credit_code": case.counterparty_credit_code,
             "related_party": case.related_party,
             "related_party_statement": case.related_party_statement,
             "price_kind": str(case.get_price_kind_display()),
+            "price_kind_code": case.price_kind,
             "price_amount": format_wan_yuan(case.price_amount) if case.price_amount is not None else "",
             "price_capitals": wan_yuan_to_capitals(case.price_amount) if case.price_amount is not None else "",
             "price_terms": case.price_terms,
             "pricing_method": str(case.get_pricing_method_display()),
+            "pricing_method_code": case.pricing_method,
             "valuation_amount": format_wan_yuan(valuation.amount) if valuation and valuation.amount is not None else "",
             "valuation_method": str(valuation.get_method_display()) if valuation else "",
+            "valuation_method_code": valuation.method if valuation else "",
         }
 
 
@@ -69,7 +77,13 @@ def render_notice_pdf(notice: Notice, *, public_url: str) -> bytes:
     with translation.override("zh-hans"):
         html = render_to_string(
             "public/notice_pdf.html",
-            {"notice": notice, "c": notice.content, "qr": qr_data_uri(public_url), "public_url": public_url},
+            {
+                "notice": notice,
+                "c": notice.content,
+                "qr": qr_data_uri(public_url),
+                "public_url": public_url,
+                "verify_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("public:verify"),
+            },
         )
     return render_pdf(html)
 
@@ -82,8 +96,6 @@ def _attach_pdf(notice: Notice, public_url: str) -> None:
 
 
 def public_url_for(notice: Notice) -> str:
-    from django.conf import settings
-
     return settings.PUBLIC_BASE_URL.rstrip("/") + notice.get_current_url()
 
 
