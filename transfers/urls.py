@@ -17,5 +17,10 @@ urlpatterns = [
     path("<uuid:public_id>/submit/", views.case_submit, name="case_submit"),
     path("<uuid:public_id>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("<uuid:public_id>/notice/correct/", views.notice_correct, name="notice_correct"),
+    path(
+        "<uuid:public_id>/objections/<str:confirmation>/evidence/",
+        views.objection_evidence,
+        name="objection_evidence",
+    ),
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment_download"),
 ]

@@ -66,6 +66,8 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "decisions": case.decisions.select_related("minutes", "recorded_by").order_by("pk"),
         "timeline": selectors.case_timeline(case),
         "notices": case.notices.order_by("version"),
+        "objections": selectors.objections_of(case),
+        "sees_objectors": permissions.has_role(user, case.institution_id, selectors.OBJECTOR_READERS),
         "changes": changes,
         "previous_revision": revisions[-2].number if len(revisions) >= 2 else None,
         "can_edit": case.stage in filing.EDITABLE_STAGES and permissions.is_case_owner(user, case),
@@ -274,6 +276,15 @@ def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
     pack = case.rule_pack or case.institution.rule_pack
     context = {"case": case, "form": form, "restarts": pack is None or pack.correction_restarts_clock}
     return render(request, "transfers/notice_correct.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def objection_evidence(request: HttpRequest, public_id: str, confirmation: str) -> FileResponse:
+    objection = selectors.objection_evidence_visible_to(request.user, public_id, confirmation)
+    response = FileResponse(objection.evidence.open("rb"), as_attachment=True, filename=objection.evidence_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -200,3 +200,35 @@ def test_an_english_reader_sees_the_frozen_choices_in_english(client, world):
     english = client.get(notice.get_current_url()).content.decode()
     assert "by way of Assignment" in english and "Know-how" in english and "Negotiated" in english
     assert "Transfer mode" in english and "1. Scientific and technological achievements" in english
+
+
+def test_only_the_tto_sees_who_objected(client, world):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    evidence = SimpleUploadedFile("证据.pdf", pdf().read())
+    client.post(notice.get_current_url(), {**objection_post(), "evidence": evidence})
+    objection = Objection.objects.get()
+    case = notice.case
+    evidence_url = reverse("transfers:objection_evidence", args=[case.public_id, objection.confirmation])
+    client.force_login(world.a.tto_officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "张三" in page and "13912345678" in page and "拟交易价格明显低于" in page
+    download = client.get(evidence_url)
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(world.a.applicant)  # the inventors whose transfer is questioned
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "拟交易价格明显低于" in page and "张三" not in page and "13912345678" not in page
+    assert client.get(evidence_url).status_code == 404
+    client.force_login(world.b.tto_officer)  # another institution
+    assert client.get(evidence_url).status_code == 404
+
+
+def test_public_pages_take_a_few_queries_however_many_notices(client, world, django_assert_max_num_queries):
+    notices = [Notice.objects.get(case=to_publicity(side)) for side in (world.a, world.a, world.b, world.b)]
+    with django_assert_max_num_queries(4):  # last-modified, count, page; no query per row
+        assert client.get(reverse("public:notice_list")).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("public:notice_list"), {"q": "马铃薯", "status": "in_publicity"}).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(notices[0].get_current_url()).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("public:notice_feed")).status_code == 200

@@ -1,6 +1,7 @@
 """Permission-scoped reads: every query that depends on who is asking goes through here."""
 
 from .cases import (
+    OBJECTOR_READERS,
     attachment_visible_to,
     case_timeline,
     case_visible_to,
@@ -8,11 +9,14 @@ from .cases import (
     filing_institutions,
     notice_public_get,
     notice_public_list,
+    objection_evidence_visible_to,
+    objections_of,
     role_holders,
     selectable_achievements,
 )
 
 __all__ = [
+    "OBJECTOR_READERS",
     "attachment_visible_to",
     "case_timeline",
     "case_visible_to",
@@ -20,6 +24,8 @@ __all__ = [
     "filing_institutions",
     "notice_public_get",
     "notice_public_list",
+    "objection_evidence_visible_to",
+    "objections_of",
     "role_holders",
     "selectable_achievements",
 ]

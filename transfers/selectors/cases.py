@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .. import permissions
-from ..models import Achievement, Attachment, AuditEvent, Institution, Role, Stage, TransferCase
+from ..models import Achievement, Attachment, AuditEvent, Institution, Objection, Role, Stage, TransferCase
 
 STAFF_ROLES = {Role.TTO_OFFICER, Role.ASSESSOR, Role.DECISION_SECRETARY, Role.INSTITUTION_ADMIN}
 
@@ -52,6 +52,26 @@ def attachment_visible_to(user: Any, public_id: Any) -> Attachment:
         )
     except (Attachment.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+#: who, in the case's institution, may see who objected and how to reach them (never the applicant:
+#: the objector must not fear the people whose transfer they question)
+OBJECTOR_READERS = (Role.TTO_OFFICER, Role.INSTITUTION_ADMIN)
+
+
+def objections_of(case: TransferCase) -> QuerySet[Any]:
+    return Objection.objects.filter(notice__case=case).select_related("notice").order_by("filed_at", "pk")
+
+
+def objection_evidence_visible_to(user: Any, public_id: Any, confirmation: str) -> Any:
+    """An objection's evidence file for a TTO officer or admin of the case's institution, else 404."""
+    case = case_visible_to(user, public_id)
+    if not permissions.has_role(user, case.institution_id, OBJECTOR_READERS):
+        raise Http404
+    objection = Objection.objects.filter(notice__case=case, confirmation=confirmation).exclude(evidence="").first()
+    if objection is None:
+        raise Http404
+    return objection
 
 
 def case_timeline(case: TransferCase) -> QuerySet[AuditEvent]:
