@@ -232,3 +232,16 @@ def test_public_pages_take_a_few_queries_however_many_notices(client, world, dja
         assert client.get(notices[0].get_current_url()).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(reverse("public:notice_feed")).status_code == 200
+
+
+def test_the_list_pages_and_answers_not_modified(client, world, monkeypatch):
+    import transfers.public_views as public_views
+
+    monkeypatch.setattr(public_views, "PAGE_SIZE", 2)
+    numbers = [Notice.objects.get(case=to_publicity(world.a)).number for _ in range(3)]
+    first = client.get(reverse("public:notice_list"))
+    html = first.content.decode()
+    assert numbers[2] in html and numbers[1] in html and numbers[0] not in html  # newest first
+    assert numbers[0] in client.get(reverse("public:notice_list"), {"page": 2}).content.decode()
+    again = client.get(reverse("public:notice_list"), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304

@@ -115,17 +115,7 @@ def _fire(
         before_save(locked)
     locked.save()
     notice_follow_case(case=locked, reason=comment)
-    AuditEvent.objects.create(
-        case=locked,
-        actor=by,
-        at=clock.now(),
-        action=action,
-        from_stage=from_stage,
-        to_stage=locked.stage,
-        revision=locked.revision,
-        comment=comment,
-        ip=ip,
-    )
+    record_audit(locked, by=by, action=action, from_stage=from_stage, comment=comment, ip=ip)
     events.emit(
         events.CaseTransitioned(
             case=locked,
@@ -427,41 +417,45 @@ def case_complete(
         return _fire(locked, "complete", by=by, comment=comment, ip=ip)
 
 
-def case_withdraw(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
-    """Withdraw before publicity (the applicant or TTO); the reason is required and kept."""
+def _close(action: str, label: Promise, *, case: TransferCase, by: Any, reason: str, ip: str | None) -> TransferCase:
     with transaction.atomic():
         locked = lock_case(case)
-        _guard(locked, "withdraw", by)
-        reason = require_text(reason, gettext_lazy("撤回原因"))
+        _guard(locked, action, by)
+        reason = require_text(reason, label)
 
         def keep_reason(c: TransferCase) -> None:
             c.closing_reason = reason
 
-        return _fire(locked, "withdraw", by=by, comment=reason, ip=ip, before_save=keep_reason)
+        return _fire(locked, action, by=by, comment=reason, ip=ip, before_save=keep_reason)
+
+
+def case_withdraw(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
+    """Withdraw before publicity (the applicant or TTO); the reason is required and kept."""
+    return _close("withdraw", gettext_lazy("撤回原因"), case=case, by=by, reason=reason, ip=ip)
 
 
 def case_terminate(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
     """End a case after the decision (counterparty withdrew, objection upheld); reason required."""
-    with transaction.atomic():
-        locked = lock_case(case)
-        _guard(locked, "terminate", by)
-        reason = require_text(reason, gettext_lazy("终止原因"))
+    return _close("terminate", gettext_lazy("终止原因"), case=case, by=by, reason=reason, ip=ip)
 
-        def keep_reason(c: TransferCase) -> None:
-            c.closing_reason = reason
 
-        return _fire(locked, "terminate", by=by, comment=reason, ip=ip, before_save=keep_reason)
+def record_audit(
+    case: TransferCase, *, by: Any, action: str, from_stage: str, comment: str = "", ip: str | None = None
+) -> AuditEvent:
+    """One line of the case's append-only trail, to the stage the case is in now."""
+    return AuditEvent.objects.create(
+        case=case,
+        actor=by,
+        at=clock.now(),
+        action=action,
+        from_stage=from_stage,
+        to_stage=case.stage,
+        revision=case.revision,
+        comment=comment,
+        ip=ip,
+    )
 
 
 def record_creation(*, case: TransferCase, by: Any, ip: str | None = None) -> None:
     """The first line of the audit trail: the draft exists."""
-    AuditEvent.objects.create(
-        case=case,
-        actor=by,
-        at=clock.now(),
-        action="create",
-        from_stage=Stage.DRAFT,
-        to_stage=Stage.DRAFT,
-        revision=case.revision,
-        ip=ip,
-    )
+    record_audit(case, by=by, action="create", from_stage=Stage.DRAFT, ip=ip)

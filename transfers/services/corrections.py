@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import clock, permissions
-from ..models import ACTION_LABELS, AuditEvent, Notice, Role, Stage, TransferCase
+from ..models import ACTION_LABELS, Notice, Role, Stage, TransferCase
 from ..publicity_clock import publicity_deadline
-from .cases import clock_rules, lock_case, require_text
+from .cases import clock_rules, lock_case, record_audit, require_text
 from .errors import ActionRefused
 from .filing import clean_correction
 from .notices import notice_publish_correction
@@ -54,15 +54,5 @@ def case_correct_notice(
             note = deadline.note
         locked.save(update_fields=[*changed, "publicity_started_at", "publicity_ends_at"])
         notice = notice_publish_correction(case=locked, reason=reason, note=note)
-        AuditEvent.objects.create(
-            case=locked,
-            actor=by,
-            at=clock.now(),
-            action="correct_notice",
-            from_stage=locked.stage,
-            to_stage=locked.stage,
-            revision=locked.revision,
-            comment=reason,
-            ip=ip,
-        )
+        record_audit(locked, by=by, action="correct_notice", from_stage=locked.stage, comment=reason, ip=ip)
         return notice

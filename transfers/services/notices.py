@@ -99,42 +99,48 @@ def public_url_for(notice: Notice) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + notice.get_current_url()
 
 
+def _issue(case: TransferCase, *, kind: str, number: str, year: int, sequence: int, version: int,
+           note: str, correction_reason: str = "") -> Notice:
+    """Freeze the case's public facts into a notice version and attach its PDF and hash."""
+    assert case.publicity_started_at is not None
+    assert case.publicity_ends_at is not None
+    notice = Notice.objects.create(
+        institution=case.institution,
+        case=case,
+        kind=kind,
+        number=number,
+        year=year,
+        sequence=sequence,
+        version=version,
+        status=NoticeStatus.IN_PUBLICITY,
+        title=_title(case),
+        content=notice_content(case),
+        issued_at=clock.now(),
+        starts_at=case.publicity_started_at,
+        ends_at=case.publicity_ends_at,
+        clock_note=note,
+        correction_reason=correction_reason,
+        updated_at=clock.now(),
+    )
+    _attach_pdf(notice, public_url_for(notice))
+    return notice
+
+
 def notice_publish(*, case: TransferCase, note: str = "") -> Notice:
     """Number, freeze and render the transfer notice of a case entering publicity (called inside
     the approving transaction, so a failure leaves neither the stage change nor the notice)."""
     assert case.publicity_started_at is not None
-    assert case.publicity_ends_at is not None
     with transaction.atomic():
         year = timezone.localtime(case.publicity_started_at).year
         kind = NoticeKind.TRANSFER
         sequence = numbering.next_value(f"notice:{case.institution.code}:{kind}:{year}")
         number = f"{case.institution.code}-{NOTICE_KIND_CODES[kind]}-{year}-{sequence:03d}"
-        notice = Notice.objects.create(
-            institution=case.institution,
-            case=case,
-            kind=kind,
-            number=number,
-            year=year,
-            sequence=sequence,
-            version=1,
-            status=NoticeStatus.IN_PUBLICITY,
-            title=_title(case),
-            content=notice_content(case),
-            issued_at=clock.now(),
-            starts_at=case.publicity_started_at,
-            ends_at=case.publicity_ends_at,
-            clock_note=note,
-            updated_at=clock.now(),
-        )
-        _attach_pdf(notice, public_url_for(notice))
-        return notice
+        return _issue(case, kind=kind, number=number, year=year, sequence=sequence, version=1, note=note)
 
 
 def notice_publish_correction(*, case: TransferCase, reason: str, note: str = "") -> Notice:
     """The corrected version of the case's current notice: same number, next version, frozen
     anew from the (corrected) case; the old version is superseded but stays public at its URL."""
-    assert case.publicity_started_at is not None
-    assert case.publicity_ends_at is not None
     with transaction.atomic():
         old = current_notice(case, lock=True)
         if old is None:
@@ -142,26 +148,8 @@ def notice_publish_correction(*, case: TransferCase, reason: str, note: str = ""
         old.status = NoticeStatus.SUPERSEDED
         old.updated_at = clock.now()
         old.save(update_fields=["status", "updated_at"])
-        notice = Notice.objects.create(
-            institution=old.institution,
-            case=case,
-            kind=old.kind,
-            number=old.number,
-            year=old.year,
-            sequence=old.sequence,
-            version=old.version + 1,
-            status=NoticeStatus.IN_PUBLICITY,
-            title=_title(case),
-            content=notice_content(case),
-            issued_at=clock.now(),
-            starts_at=case.publicity_started_at,
-            ends_at=case.publicity_ends_at,
-            clock_note=note,
-            correction_reason=reason,
-            updated_at=clock.now(),
-        )
-        _attach_pdf(notice, public_url_for(notice))
-        return notice
+        return _issue(case, kind=old.kind, number=old.number, year=old.year, sequence=old.sequence,
+                      version=old.version + 1, note=note, correction_reason=reason)
 
 
 def current_notice(case: TransferCase, *, lock: bool = False) -> Notice | None:
