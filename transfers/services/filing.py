@@ -148,17 +148,9 @@ def achievement_set_inventors(
         _replace_inventors(achievement, inventors)
 
 
-#: the public facts of a notice a TTO officer may correct during publicity
-CORRECTABLE_FIELDS = (
-    "counterparty_name",
-    "counterparty_credit_code",
-    "related_party",
-    "related_party_statement",
-    "pricing_method",
-    "price_kind",
-    "price_amount",
-    "price_terms",
-)
+#: the public facts of a notice a TTO officer may correct during publicity: the deal's terms, not
+#: the title, the mode or the private contact (a different mode is a different transfer: withdraw)
+CORRECTABLE_FIELDS = tuple(f for f in CASE_FIELDS if f not in {"title", "mode", "counterparty_contact"})
 
 
 def clean_correction(fields: dict[str, Any]) -> dict[str, Any]:
