@@ -108,11 +108,15 @@ def test_objection_suspends_publicity_and_the_reply_is_published(client, world, 
     page = client.get(notice.get_current_url()).content.decode()
     assert "因异议暂停" in page and "张三" not in page and "13912345678" not in page
     # the TTO officer dismisses it with a written reply: publicity resumes, the reply is public
+    end_before = notice.ends_at
     with clock.travel_to(clock.now() + datetime.timedelta(days=2)):
         case = case_act(case=case, user=world.a.tto_officer, run=lambda: svc.case_dismiss_objection(
             case=case, by=world.a.tto_officer, reply="经复核，定价依据充分，异议不成立。"))
     notice.refresh_from_db()
-    assert notice.status == NoticeStatus.IN_PUBLICITY and notice.ends_at > case.publicity_started_at
+    assert notice.status == NoticeStatus.IN_PUBLICITY
+    # the two suspended days are given back (the national pack continues the clock, it does not restart)
+    assert end_before + datetime.timedelta(days=1) <= notice.ends_at <= end_before + datetime.timedelta(days=5)
+    assert notice.ends_at == case.publicity_ends_at
     page = client.get(notice.get_current_url()).content.decode()
     assert "异议不成立" in page and "张三" not in page
     assert_flow_agrees(case)
@@ -245,3 +249,29 @@ def test_the_list_pages_and_answers_not_modified(client, world, monkeypatch):
     assert numbers[0] in client.get(reverse("public:notice_list"), {"page": 2}).content.decode()
     again = client.get(reverse("public:notice_list"), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
+
+
+def test_the_beat_task_closes_due_publicity(world):
+    from transfers.tasks import close_due_publicity
+
+    case = to_publicity(world.a)
+    assert close_due_publicity.delay().get() == []  # not due yet
+    with clock.travel_to(case.publicity_ends_at + datetime.timedelta(seconds=1)):
+        assert close_due_publicity.delay().get() == [case.reference]
+        assert close_due_publicity.delay().get() == []
+    case.refresh_from_db()
+    assert case.stage == Stage.IMPLEMENTATION
+    assert_flow_agrees(case)
+
+
+def test_a_year_without_a_holiday_calendar_is_flagged_to_the_tto(client, world):
+    from transfers.publicity_clock import CHINA
+    from transfers.services.rules import rule_pack_new_version
+
+    rule_pack_new_version(base=world.a.institution.rule_pack, changes={"publicity_working_days": True})
+    with clock.travel_to(datetime.datetime(2026, 12, 21, 10, 0, tzinfo=CHINA)):
+        case = to_publicity(world.a)
+    notice = Notice.objects.get(case=case)
+    assert "2027" in notice.clock_note
+    client.force_login(world.a.tto_officer)
+    assert notice.clock_note in client.get(case.get_absolute_url()).content.decode()
