@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -68,10 +69,13 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 
 def _etag(request: HttpRequest, number: str, version: int | None = None, **kwargs: Any) -> str | None:
+    """Changes with the notice and with the hour: the days left and the open window follow the clock
+    even when nothing is written (periods end at a whole hour, e.g. 17:00)."""
     notice = Notice.objects.filter(number=number).order_by("-version").values("version", "updated_at").first()
     if notice is None:
         return None
-    return f"{number}-{version or 'current'}-{notice['version']}-{notice['updated_at'].timestamp()}"
+    hour = timezone.localtime(clock.now()).strftime("%Y%m%d%H")
+    return f"{number}-{version or 'current'}-{notice['version']}-{notice['updated_at'].timestamp()}-{hour}"
 
 
 def _replies(notice: Notice) -> list[Objection]:

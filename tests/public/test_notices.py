@@ -90,6 +90,10 @@ def test_notice_page_is_cacheable(client, world):
     assert first.has_header("ETag")
     again = client.get(notice.get_current_url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+    # when the period ends by the clock alone, the cached page (with its objection form) is not reused
+    with clock.travel_to(notice.ends_at + datetime.timedelta(minutes=1)):
+        later = client.get(notice.get_current_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert later.status_code == 200 and "提交异议" not in later.content.decode()
 
 
 def test_objection_suspends_publicity_and_the_reply_is_published(client, world, django_capture_on_commit_callbacks):
