@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -176,6 +176,7 @@ class Institution(models.Model):
         max_length=20,
         unique=True,
         help_text=_("用于案件编号与公示编号，如 LZU。"),
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,19}$", _("单位代码由大写字母和数字组成，以字母开头，如 LZU。"))],
     )
     name = models.CharField(_("单位名称"), max_length=200)
     rule_pack = models.ForeignKey(
@@ -800,6 +801,8 @@ class Notice(models.Model):
     withdrawal_reason = models.TextField(_("撤销原因"), blank=True)
     pdf = models.FileField(upload_to=notice_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    #: what the public search looks in: the published words only (never the case's later edits)
+    search_text = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import logging
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -60,9 +61,17 @@ class StaticOnlyFetcher(URLFetcher):
         raise RefusedURL(f"not a static file of this project: {url[:200]}")
 
 
+#: ``css/print.f8eb65c47ba8.css`` as the manifest storage of production names ``css/print.css``
+_HASHED = re.compile(r"^(?P<stem>.+)\.[0-9a-f]{12}(?P<suffix>\.[A-Za-z0-9]+)$")
+
+
 def _static_file(relative: str) -> Path | None:
+    """The source file of a static path (hashed names of the manifest storage included), only from
+    the project's own static folders."""
     try:
         found = finders.find(relative)
+        if not found and (match := _HASHED.match(relative)):
+            found = finders.find(match["stem"] + match["suffix"])
     except SuspiciousFileOperation:
         return None
     if not found:

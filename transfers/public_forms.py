@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
@@ -18,7 +20,7 @@ class ObjectionForm(forms.Form):
     phone = forms.CharField(
         label=_("联系电话"), max_length=40, required=False, help_text=_("手机或座机，如 13912345678 或 0931-8912345")
     )
-    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False, max_length=254)
     relation = forms.CharField(
         label=_("与公示事项的关系"), max_length=200, help_text=_("如：同领域研究人员、利害关系人")
     )
@@ -46,6 +48,15 @@ class ObjectionForm(forms.Form):
 class VerifyForm(forms.Form):
     pdf = forms.FileField(label=_("公示 PDF 文件"), required=False)
     sha256 = forms.CharField(label=_("或粘贴 SHA-256"), max_length=80, required=False)
+
+    def clean_pdf(self) -> Any:
+        upload = self.cleaned_data.get("pdf")
+        if upload is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件过大（上限 %(limit)s）。") % {"limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
+                code="too_large",
+            )
+        return upload
 
     def clean_sha256(self) -> str:
         value = (self.cleaned_data.get("sha256") or "").strip().lower()

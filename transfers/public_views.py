@@ -15,12 +15,12 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import is_ratelimited
 
 from . import clock, selectors
 from .models import Notice, NoticeStatus, Objection, TransferMode
@@ -31,6 +31,11 @@ from .services.objections import objection_file
 from .views import client_ip
 
 PAGE_SIZE = 20
+OBJECTION_RATE = "5/h"
+
+
+def _objector_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
 
 
 def _list_last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -38,6 +43,7 @@ def _list_last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
 
 
 @require_GET
+@cache_control(no_cache=True)
 @condition(last_modified_func=_list_last_modified)
 def notice_list(request: HttpRequest) -> HttpResponse:
     notices = selectors.notice_public_list()
@@ -50,16 +56,10 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             notices = notices.filter(status=status)
     mode = request.GET.get("mode", "")
     if mode in TransferMode.values:
-        notices = notices.filter(case__mode=mode)
-    query = request.GET.get("q", "").strip()[:100]
+        notices = notices.filter(content__mode_code=mode)  # as published, not as the case reads today
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
-        notices = notices.filter(
-            Q(title__icontains=query)
-            | Q(number__icontains=query)
-            | Q(institution__name__icontains=query)
-            | Q(case__achievements__title__icontains=query)
-            | Q(case__achievements__number__icontains=query.replace(" ", "").upper())
-        ).distinct()
+        notices = notices.filter(Q(search_text__icontains=query) | Q(number__icontains=query))
     page = Paginator(notices.order_by("-issued_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page, "q": query, "status": status, "mode": mode,
@@ -68,28 +68,41 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/notice_list.html", context)
 
 
+def _window(notice: Notice, current: Notice) -> tuple[bool, int | None]:
+    """Is the objection window of this version open now, and how many days does the public have?
+    Both follow the clock even when nothing is written."""
+    now = clock.now()
+    is_open = notice.pk == current.pk and notice.status == NoticeStatus.IN_PUBLICITY and now < notice.ends_at
+    if not is_open:
+        return False, None
+    pack = notice.case.rule_pack or notice.institution.rule_pack
+    return True, days_left(now, notice.ends_at, ClockRules.from_rule_pack(pack), starts_at=notice.starts_at)
+
+
 def _etag(request: HttpRequest, number: str, version: int | None = None, **kwargs: Any) -> str | None:
-    """Changes with the notice and with the hour: the days left and the open window follow the clock
-    even when nothing is written (periods end at a whole hour, e.g. 17:00)."""
-    notice = Notice.objects.filter(number=number).order_by("-version").values("version", "updated_at").first()
-    if notice is None:
+    """The page's state: the notice (its latest write) and what the clock makes of it."""
+    current = (
+        selectors.notice_public_list().filter(number=number).select_related("case__rule_pack", "institution__rule_pack")
+        .order_by("-version").first()
+    )
+    if current is None:
         return None
-    hour = timezone.localtime(clock.now()).strftime("%Y%m%d%H")
-    return f"{number}-{version or 'current'}-{notice['version']}-{notice['updated_at'].timestamp()}-{hour}"
+    is_open, left = _window(current, current)
+    return f"{number}-{version or 'current'}-{current.version}-{current.updated_at.timestamp()}-{is_open}-{left}"
 
 
 def _replies(notice: Notice) -> list[Objection]:
     pack = notice.case.rule_pack or notice.institution.rule_pack
     if not pack.publish_objection_replies:
         return []
-    return list(notice.objections.exclude(outcome=Objection.Outcome.PENDING).only("outcome", "reply", "replied_at",
-                                                                                   "confirmation", "filed_at"))
+    # objections of every version of the number (one filed on v1 is answered while v2 is current)
+    answered = Objection.objects.filter(notice__number=notice.number).exclude(outcome=Objection.Outcome.PENDING)
+    return list(answered.only("outcome", "reply", "replied_at", "confirmation", "filed_at").order_by("filed_at"))
 
 
 def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = None, status: int = 200) -> HttpResponse:
     current = selectors.notice_public_get(notice.number)
-    now = clock.now()
-    window_open = notice.pk == current.pk and notice.status == NoticeStatus.IN_PUBLICITY and now < notice.ends_at
+    window_open, left = _window(notice, current)
     pack = notice.case.rule_pack or notice.institution.rule_pack
     context = {
         "notice": notice,
@@ -97,11 +110,7 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
         "current": current,
         "versions": Notice.objects.filter(number=notice.number).order_by("version"),
         "window_open": window_open,
-        "days_left": (
-            days_left(now, notice.ends_at, ClockRules.from_rule_pack(pack), starts_at=notice.starts_at)
-            if window_open
-            else None
-        ),
+        "days_left": left,
         "working_days": pack.publicity_working_days,
         "form": form or (ObjectionForm() if window_open else None),
         "replies": _replies(notice),
@@ -110,19 +119,21 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
     return render(request, "public/notice_detail.html", context, status=status)
 
 
-@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+@cache_control(no_cache=True)
 @condition(etag_func=lambda request, number: None if request.method == "POST" else _etag(request, number))
 def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
     notice = selectors.notice_public_get(number)
     if request.method != "POST":
         return _detail(request, notice)
     form = ObjectionForm(request.POST, request.FILES)
-    if getattr(request, "limited", False):
-        messages.error(request, _("提交过于频繁，请一小时后再试。"))
-        return _detail(request, notice, form, status=429)
     if not form.is_valid():
         messages.error(request, _("请根据提示修改后再提交。"))
         return _detail(request, notice, form, status=400)
+    # counted per person (the client's address), only for complete submissions: typing errors cost nothing
+    if is_ratelimited(request, group="objection", key=_objector_key, rate=OBJECTION_RATE, method="POST",
+                      increment=True):
+        messages.error(request, _("提交过于频繁，请一小时后再试。"))
+        return _detail(request, notice, form, status=429)
     data = form.cleaned_data
     try:
         objection = objection_file(
@@ -142,6 +153,7 @@ def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
+@cache_control(no_cache=True)
 @condition(etag_func=_etag)
 def notice_version(request: HttpRequest, number: str, version: int) -> HttpResponse:
     return _detail(request, selectors.notice_public_get(number, version))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -39,6 +40,14 @@ from .services.snapshots import revision_changes
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind ``TRUSTED_PROXY_HOPS`` reverse proxies (production: the TLS
+    proxy) it is the address the nearest trusted proxy saw in ``X-Forwarded-For``; never a value the
+    client alone could choose."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -19,9 +19,22 @@ from .selectors import open_tasks_of
 Runner = Callable[[], TransferCase]
 
 
+def _lock_case_of(task: Task) -> None:
+    """The case row before the flow's lock: the order a move from outside a task (the public's
+    objection, the clock) takes them in too, so the two never wait on each other crosswise."""
+    TransferCase.objects.select_for_update(of=("self",)).filter(pk=task.process.artifact_object_id).exists()
+
+
 def task_execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
     """Claim (if needed), start, run the service, complete; a refusal changes nothing."""
-    with transaction.atomic(), task.activation() as activation:
+    with transaction.atomic():
+        _lock_case_of(task)
+        return _execute(task=task, user=user, run=run)
+
+
+def _execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
+    with task.activation() as activation:
+        task.refresh_from_db()  # the status as of the lock
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ActionRefused(_("该任务已经处理完毕，无需重复提交。"), code="task_done")
         if task.status == STATUS.NEW:

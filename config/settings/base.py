@@ -128,6 +128,8 @@ DEFAULT_FROM_EMAIL = "noreply@transfers.localhost"
 
 #: the address the public reaches the site at (printed in QR codes and feeds)
 PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+# reverse proxies in front of the app whose X-Forwarded-For is trusted (0: the client connects directly)
+TRUSTED_PROXY_HOPS = 0
 
 SOURCE_CODE_URL = "https://example.invalid/achievement-transfer"  # AGPL: where users get the source
 

@@ -17,6 +17,7 @@ DEBUG = False
 SECRET_KEY = _env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "localhost").split(",")
 PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "https://localhost")
+TRUSTED_PROXY_HOPS = int(os.environ.get("DJANGO_TRUSTED_PROXY_HOPS", "1"))  # the TLS proxy
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 DATABASES = {

@@ -107,3 +107,45 @@ def test_notices_published_at_once_get_distinct_consecutive_numbers():
     assert errors == []
     year = clock.now().year
     assert sorted(numbers) == [f"AAA-GS-{year}-{n:03d}" for n in range(1, len(cases) + 1)]
+
+
+def test_an_objection_racing_the_officer_never_deadlocks():
+    """The public files an objection while the TTO officer withdraws the notice: one of them wins,
+    the other is refused with a message; nothing fails (both lock the case first, then the notice)."""
+    from transfers.services.errors import ActionRefused
+    from transfers.services.objections import objection_file
+
+    world = build_world()
+    side = world.a
+    cases = []
+    for n in range(4):
+        case = svc.case_submit(case=file_case(side, title=f"异议并发{n}"), by=side.applicant)
+        for user, run in [
+            (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
+            (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
+                                                                   report=pdf())),
+            (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert,
+                                                                    recommendation="approve", opinion="同意")),
+            (side.decision_secretary, lambda c: svc.case_decide(
+                case=c, by=side.decision_secretary, outcome="approve", body="校长办公会",
+                decided_on=clock.now().date(), minutes=pdf())),
+        ]:
+            case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+        cases.append(case)
+
+    def race(i: int) -> str:
+        case = cases[i // 2]
+        try:
+            if i % 2:
+                tto = side.tto_officer
+                case_act(case=case, user=tto, run=lambda: svc.case_withdraw_notice(case=case, by=tto, reason="撤回"))
+            else:
+                objection_file(notice=Notice.objects.get(case=case), name="张三", organisation="", phone="13912345678",
+                               email="", relation="公众", reasons="拟交易价格明显偏低，请重新评估后再行公示。")
+        except ActionRefused:
+            return "refused"
+        return "done"
+
+    results, errors = all_at_once(2 * len(cases), race)
+    assert errors == []
+    assert results.count("done") >= len(cases)

@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import assert_flow_agrees, file_case, pdf
 from transfers import clock
@@ -75,10 +76,15 @@ def test_public_pages_show_only_published_notices(client, world):
     assert page.status_code == 200
     html = page.content.decode()
     assert notice.pdf_sha256 in html and "公示中" in html and "还剩" in html
-    for url in ["/notices/AAA-GS-1999-001/", f"/notices/{unpublished.reference}/", "/notices/AAA-GS-1999-001/pdf/"]:
-        assert client.get(url).status_code == 404
+    for url in ["/notices/AAA-GS-1999-001/", f"/notices/{unpublished.reference}/", "/notices/AAA-GS-1999-001/pdf/",
+                "/notices/%00/", f"/notices/{notice.number}/v99999999999999999999/", "/notices/aaa-gs-2026-001/"]:
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("public:notice_list"), {"q": "\x00耐旱", "page": "x", "status": "<b>"}).status_code == 200
     # search and filters
     assert notice.number in client.get(reverse("public:notice_list"), {"q": "耐旱马铃薯"}).content.decode()
+    assert notice.number in client.get(reverse("public:notice_list"), {"q": "AAA大学"}).content.decode()
+    assert notice.number in client.get(reverse("public:notice_list"), {"mode": "assignment"}).content.decode()
+    assert notice.number not in client.get(reverse("public:notice_list"), {"mode": "spin_off"}).content.decode()
     assert notice.number not in client.get(reverse("public:notice_list"), {"q": "不存在的成果"}).content.decode()
     assert notice.number not in client.get(reverse("public:notice_list"), {"status": "ended"}).content.decode()
     assert notice.number in client.get(reverse("public:notice_feed")).content.decode()
@@ -117,10 +123,15 @@ def test_objection_suspends_publicity_and_the_reply_is_published(client, world, 
         case = case_act(case=case, user=world.a.tto_officer, run=lambda: svc.case_dismiss_objection(
             case=case, by=world.a.tto_officer, reply="经复核，定价依据充分，异议不成立。"))
     notice.refresh_from_db()
-    assert notice.status == NoticeStatus.IN_PUBLICITY
-    # the two suspended days are given back (the national pack continues the clock, it does not restart)
-    assert end_before + datetime.timedelta(days=1) <= notice.ends_at <= end_before + datetime.timedelta(days=5)
-    assert notice.ends_at == case.publicity_ends_at
+    assert notice.status == NoticeStatus.SUPERSEDED and notice.ends_at == end_before  # as printed
+    # the notice is reissued with the new end: the suspended days are given back (the national pack
+    # continues the clock, it does not restart), and the PDF says so
+    reissued = Notice.objects.get(case=case, version=2)
+    assert reissued.status == NoticeStatus.IN_PUBLICITY and reissued.ends_at == case.publicity_ends_at
+    assert end_before + datetime.timedelta(days=1) <= reissued.ends_at <= end_before + datetime.timedelta(days=5)
+    assert "异议经核查不成立" in reissued.correction_reason
+    new_end = timezone.localtime(reissued.ends_at).strftime("%Y-%m-%d %H:%M")
+    assert new_end in pdf_text(reissued.pdf.open("rb").read())
     page = client.get(notice.get_current_url()).content.decode()
     assert "异议不成立" in page and "张三" not in page
     assert_flow_agrees(case)
@@ -142,13 +153,20 @@ def test_objection_form_refuses_bad_input(client, world):
     assert not Objection.objects.exists()
 
 
-def test_objections_are_rate_limited_per_ip(client, world):
+def test_objections_are_rate_limited_per_person(client, world, settings):
     notice = Notice.objects.get(case=to_publicity(world.a))
     url = notice.get_current_url()
-    codes = [client.post(url, objection_post(phone="", email="")).status_code for _ in range(6)]
-    assert codes[:5] == [400] * 5 and codes[5] == 429
+    # typing errors cost nothing
+    assert [client.post(url, objection_post(phone="", email="")).status_code for _ in range(6)] == [400] * 6
+    # complete submissions count: the first is filed (publicity is then suspended), five an hour at most
+    codes = [client.post(url, objection_post()).status_code for _ in range(6)]
+    assert codes[0] == 302 and codes[1:5] == [400] * 4 and codes[5] == 429
     assert "过于频繁" in client.post(url, objection_post()).content.decode()
-    assert not Objection.objects.exists()
+    assert Objection.objects.count() == 1
+    # behind the production proxy each person is counted by the address the proxy saw
+    settings.TRUSTED_PROXY_HOPS = 1
+    response = client.post(url, objection_post(), HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 400 and "不在公示期内" in response.content.decode()  # not limited, just closed
 
 
 def test_close_due_publicity_is_idempotent_and_keeps_the_flow(world, capsys):
@@ -279,3 +297,21 @@ def test_a_year_without_a_holiday_calendar_is_flagged_to_the_tto(client, world):
     assert "2027" in notice.clock_note
     client.force_login(world.a.tto_officer)
     assert notice.clock_note in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_terminating_after_an_objection_answers_it(client, world):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    client.post(notice.get_current_url(), objection_post())
+    case = notice.case
+    case.refresh_from_db()
+    tto = world.a.tto_officer
+    case_act(case=case, user=tto, run=lambda: svc.case_terminate(case=case, by=tto, reason="异议成立，终止转化。"))
+    objection = Objection.objects.get()
+    assert objection.outcome == Objection.Outcome.UPHELD and objection.reply == "异议成立，终止转化。"
+    assert "异议成立，终止转化" in client.get(notice.get_current_url()).content.decode()
+
+
+def test_verify_refuses_an_oversized_upload(client, world, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    response = client.post(reverse("public:verify"), {"pdf": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000)})
+    assert response.status_code == 400 and "文件过大" in response.content.decode()

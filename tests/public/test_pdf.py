@@ -59,3 +59,13 @@ def test_the_renderer_refuses_every_url_but_our_static_files(monkeypatch):
     assert connections == []
     assert len(fetcher.refused) == 6
     assert not any("print.css" in url and "evil" not in url for url in fetcher.refused)
+
+
+def test_the_stylesheet_is_found_under_its_hashed_production_name():
+    """Production's manifest storage renders {% static %} as css/print.<hash>.css: still our file."""
+    fetcher = StaticOnlyFetcher()
+    response = fetcher.fetch("https://static.tto.invalid/static/css/print.f8eb65c47ba8.css")
+    assert b"@font-face" in response.read()
+    text = pdf_text(render_pdf('<link rel="stylesheet" href="/static/css/print.0123456789ab.css"><h1>公示</h1>',
+                               fetcher=fetcher))
+    assert "公示" in text and fetcher.refused == []

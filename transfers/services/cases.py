@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +37,7 @@ from ..models import (
 from ..publicity_clock import ClockRules, publicity_deadline, resume_deadline
 from .attachments import attachment_store
 from .errors import ActionRefused
-from .notices import notice_follow_case, notice_publish
+from .notices import current_notice, notice_follow_case, notice_publish, notice_publish_correction
 from .snapshots import case_snapshot
 
 #: what the user is told when a transition's precondition is not met
@@ -355,7 +356,15 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
             c.publicity_paused_at = None
 
         _resolve_objections(locked, Objection.Outcome.DISMISSED, reply)
-        return _fire(locked, "dismiss_objection", by=by, comment=reply, ip=ip, before_save=resume)
+        locked = _fire(locked, "dismiss_objection", by=by, comment=reply, ip=ip, before_save=resume)
+        notice = current_notice(locked)
+        if notice is not None and notice.ends_at != locked.publicity_ends_at:
+            # the printed end is no longer true: the notice is reissued with the new end, its reason public
+            end = timezone.localtime(locked.publicity_ends_at).strftime("%Y-%m-%d %H:%M")
+            with translation.override("zh-hans"):
+                reason = _("公示期间收到的异议经核查不成立，公示恢复，截止时间相应调整为 %(end)s。") % {"end": end}
+            notice_publish_correction(case=locked, reason=reason)
+        return locked
 
 
 def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
@@ -422,6 +431,8 @@ def _close(action: str, label: Promise, *, case: TransferCase, by: Any, reason: 
         locked = lock_case(case)
         _guard(locked, action, by)
         reason = require_text(reason, label)
+        if locked.stage == Stage.OBJECTION_REVIEW:  # terminated because the objection stands: it is answered
+            _resolve_objections(locked, Objection.Outcome.UPHELD, reason)
 
         def keep_reason(c: TransferCase) -> None:
             c.closing_reason = reason

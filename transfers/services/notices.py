@@ -99,11 +99,22 @@ def public_url_for(notice: Notice) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + notice.get_current_url()
 
 
+def search_text(title: str, content: dict[str, Any]) -> str:
+    """The published words the public may search: title, institution, achievements and their
+    numbers (as shown and normalised), mode, counterparty."""
+    parts = [title, content.get("institution", ""), content.get("mode", ""), content.get("counterparty", "")]
+    for achievement in content.get("achievements", []):
+        number = achievement.get("number", "")
+        parts += [achievement.get("title", ""), number, number.replace(" ", "").upper()]
+    return "\n".join(p for p in parts if p)
+
+
 def _issue(case: TransferCase, *, kind: str, number: str, year: int, sequence: int, version: int,
            note: str, correction_reason: str = "") -> Notice:
     """Freeze the case's public facts into a notice version and attach its PDF and hash."""
     assert case.publicity_started_at is not None
     assert case.publicity_ends_at is not None
+    title, content = _title(case), notice_content(case)
     notice = Notice.objects.create(
         institution=case.institution,
         case=case,
@@ -113,8 +124,9 @@ def _issue(case: TransferCase, *, kind: str, number: str, year: int, sequence: i
         sequence=sequence,
         version=version,
         status=NoticeStatus.IN_PUBLICITY,
-        title=_title(case),
-        content=notice_content(case),
+        title=title,
+        content=content,
+        search_text=search_text(title, content),
         issued_at=clock.now(),
         starts_at=case.publicity_started_at,
         ends_at=case.publicity_ends_at,
@@ -178,10 +190,8 @@ def notice_follow_case(*, case: TransferCase, reason: str = "") -> None:
     }.get(case.stage)
     if status is None:
         return
-    notice.status = status
-    if case.stage == "publicity" and case.publicity_ends_at:
-        notice.ends_at = case.publicity_ends_at
+    notice.status = status  # the dates stay as printed: a moved end is a new version (see case_dismiss_objection)
     if status == NoticeStatus.WITHDRAWN and not notice.withdrawal_reason:
         notice.withdrawal_reason = reason or case.closing_reason
     notice.updated_at = clock.now()
-    notice.save(update_fields=["status", "ends_at", "withdrawal_reason", "updated_at"])
+    notice.save(update_fields=["status", "withdrawal_reason", "updated_at"])

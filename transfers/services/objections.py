@@ -11,7 +11,7 @@ from .. import clock, events
 from ..models import Notice, NoticeStatus, Objection
 from . import numbering
 from .attachments import check_upload
-from .cases import case_raise_objection
+from .cases import case_raise_objection, lock_case
 from .errors import ActionRefused
 
 EVIDENCE_KINDS = {"pdf", "png", "jpeg"}
@@ -33,6 +33,8 @@ def objection_file(
     if evidence is not None:
         check_upload(evidence, allowed=EVIDENCE_KINDS)
     with transaction.atomic():
+        # the case first, then the notice: the order every other service locks them in (no deadlock)
+        lock_case(notice.case)
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.status != NoticeStatus.IN_PUBLICITY or clock.now() >= notice.ends_at:
             raise ActionRefused(_("该公示不在公示期内，不能提出异议。"), code="closed")
@@ -49,11 +51,13 @@ def objection_file(
             ip=ip,
             filed_at=clock.now(),
         )
-        if evidence is not None:
-            objection.evidence_name = (evidence.name or "evidence")[:255]
-            objection.evidence.save(f"{objection.confirmation}", evidence, save=False)
         objection.save()
         summary = _("收到实名书面异议，受理编号 %(number)s。") % {"number": objection.confirmation}
         case_raise_objection(case=notice.case, by=None, comment=summary)
         events.emit(events.ObjectionFiled(objection=objection))
+        if evidence is not None:
+            # written last: nothing that can still fail in this transaction leaves a file behind
+            objection.evidence_name = (evidence.name or "evidence")[:255]
+            objection.evidence.save(f"{objection.confirmation}", evidence, save=False)
+            objection.save(update_fields=["evidence", "evidence_name"])
         return objection
