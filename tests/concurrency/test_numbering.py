@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from tests.factories import build_world, file_case, pdf
+from tests.public.test_notices import to_publicity
 from transfers import clock
 from transfers.models import Notice, Stage
 from transfers.services import cases as svc
@@ -117,21 +118,7 @@ def test_an_objection_racing_the_officer_never_deadlocks():
 
     world = build_world()
     side = world.a
-    cases = []
-    for n in range(4):
-        case = svc.case_submit(case=file_case(side, title=f"异议并发{n}"), by=side.applicant)
-        for user, run in [
-            (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
-            (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
-                                                                   report=pdf())),
-            (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert,
-                                                                    recommendation="approve", opinion="同意")),
-            (side.decision_secretary, lambda c: svc.case_decide(
-                case=c, by=side.decision_secretary, outcome="approve", body="校长办公会",
-                decided_on=clock.now().date(), minutes=pdf())),
-        ]:
-            case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
-        cases.append(case)
+    cases = [to_publicity(side, title=f"异议并发{n}") for n in range(4)]
 
     def race(i: int) -> str:
         case = cases[i // 2]
