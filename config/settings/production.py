@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from whitenoise.compress import Compressor
+
 from .base import *  # noqa: F403
 
 
@@ -42,8 +44,11 @@ CACHES = {
 MEDIA_ROOT = Path(_env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
 }
+# the PDF fonts (35 MB) are read from disk by the renderer, never sent to browsers: compressing them
+# would only make collectstatic take minutes
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "otf", "ttf"]
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
