@@ -116,7 +116,7 @@ def test_objection_suspends_publicity_and_the_reply_is_published(client, world, 
     assert case.stage == Stage.OBJECTION_REVIEW and notice.status == NoticeStatus.SUSPENDED
     assert_flow_agrees(case)
     page = client.get(notice.get_current_url()).content.decode()
-    assert "因异议暂停" in page and "张三" not in page and "13912345678" not in page
+    assert "因异议暂停" in page and "原定截止" in page and "张三" not in page and "13912345678" not in page
     # the TTO officer dismisses it with a written reply: publicity resumes, the reply is public
     end_before = notice.ends_at
     with clock.travel_to(clock.now() + datetime.timedelta(days=2)):
