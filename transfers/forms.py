@@ -35,16 +35,25 @@ class WanYuanField(forms.CharField):
         return parse_wan_yuan(value)
 
 
-class CaseForm(forms.ModelForm):
+class DealTermsForm(forms.Form):
+    """The fields a filing and a notice correction share: the counterparty's code and the price."""
+
+    price_amount = WanYuanField(
+        label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
+    )
+
+    def clean_counterparty_credit_code(self) -> str:
+        code = (self.cleaned_data.get("counterparty_credit_code") or "").strip()
+        return validate_credit_code(code) if code else ""
+
+
+class CaseForm(DealTermsForm, forms.ModelForm):
     institution = forms.ModelChoiceField(label=_("单位"), queryset=Institution.objects.none())
     existing_achievements = AchievementChoiceField(
         label=_("选择已登记的成果"),
         queryset=Achievement.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )
-    price_amount = WanYuanField(
-        label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
     )
 
     class Meta:
@@ -76,10 +85,6 @@ class CaseForm(forms.ModelForm):
         if editing:
             del self.fields["institution"]
             self.fields["existing_achievements"].initial = list(self.instance.achievements.all())
-
-    def clean_counterparty_credit_code(self) -> str:
-        code = (self.cleaned_data.get("counterparty_credit_code") or "").strip()
-        return validate_credit_code(code) if code else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -231,12 +236,9 @@ def inventors_from(formset: Any) -> list[InventorData]:
     ]
 
 
-class NoticeCorrectionForm(forms.ModelForm):
+class NoticeCorrectionForm(DealTermsForm, forms.ModelForm):
     """The public facts of a notice in publicity, as corrected, and why."""
 
-    price_amount = WanYuanField(
-        label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
-    )
     reason = forms.CharField(
         label=_("更正原因"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -248,10 +250,6 @@ class NoticeCorrectionForm(forms.ModelForm):
         model = TransferCase
         fields = list(CORRECTABLE_FIELDS)
         widgets = {"related_party_statement": forms.Textarea(attrs={"rows": 2})}
-
-    def clean_counterparty_credit_code(self) -> str:
-        code = (self.cleaned_data.get("counterparty_credit_code") or "").strip()
-        return validate_credit_code(code) if code else ""
 
     def corrected_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in CORRECTABLE_FIELDS}

@@ -376,6 +376,11 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         return wan_yuan_to_capitals(self.price_amount) if self.price_amount is not None else ""
 
     @property
+    def applicable_rule_pack(self) -> RulePack:
+        """The pack pinned at submission, else (a draft) the institution's current one."""
+        return self.rule_pack or self.institution.rule_pack
+
+    @property
     def is_final(self) -> bool:
         return self.stage in FINAL_STAGES
 
@@ -827,6 +832,10 @@ class Notice(models.Model):
 
     def get_pdf_url(self) -> str:
         return reverse("public:notice_version_pdf", kwargs={"number": self.number, "version": self.version})
+
+    def accepts_objections(self) -> bool:
+        """While publicity runs and the period is not over (国发〔2016〕16号: objections within the period)."""
+        return self.status == NoticeStatus.IN_PUBLICITY and clock.now() < self.ends_at
 
 
 class Objection(models.Model):

@@ -1,7 +1,8 @@
 """The public site (no login): notices, their PDF, the Atom feed, verification and objections.
 
-Pages work without JavaScript, are cacheable (ETag/Last-Modified from the notice's last change) and
-answer the same 404 for anything not published, so nothing can be learned by guessing.
+Pages work without JavaScript, revalidate cheaply (the list's Last-Modified; a notice's ETag made of
+its last change and of what the clock makes of it) and answer the same 404 for anything not
+published, so nothing can be learned by guessing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.views.decorators.http import condition, require_GET
 from django_ratelimit.core import is_ratelimited
 
 from . import clock, selectors
-from .models import Notice, NoticeStatus, Objection, TransferMode
+from .models import Notice, NoticeStatus, TransferMode
 from .public_forms import ObjectionForm, VerifyForm
 from .publicity_clock import ClockRules, days_left
 from .services.errors import ActionRefused
@@ -71,12 +72,10 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def _window(notice: Notice, current: Notice) -> tuple[bool, int | None]:
     """Is the objection window of this version open now, and how many days does the public have?
     Both follow the clock even when nothing is written."""
-    now = clock.now()
-    is_open = notice.pk == current.pk and notice.status == NoticeStatus.IN_PUBLICITY and now < notice.ends_at
-    if not is_open:
+    if notice.pk != current.pk or not notice.accepts_objections():
         return False, None
-    pack = notice.case.rule_pack or notice.institution.rule_pack
-    return True, days_left(now, notice.ends_at, ClockRules.from_rule_pack(pack), starts_at=notice.starts_at)
+    rules = ClockRules.from_rule_pack(notice.case.applicable_rule_pack)
+    return True, days_left(clock.now(), notice.ends_at, rules, starts_at=notice.starts_at)
 
 
 def _etag(request: HttpRequest, number: str, version: int | None = None, **kwargs: Any) -> str | None:
@@ -91,19 +90,9 @@ def _etag(request: HttpRequest, number: str, version: int | None = None, **kwarg
     return f"{number}-{version or 'current'}-{current.version}-{current.updated_at.timestamp()}-{is_open}-{left}"
 
 
-def _replies(notice: Notice) -> list[Objection]:
-    pack = notice.case.rule_pack or notice.institution.rule_pack
-    if not pack.publish_objection_replies:
-        return []
-    # objections of every version of the number (one filed on v1 is answered while v2 is current)
-    answered = Objection.objects.filter(notice__number=notice.number).exclude(outcome=Objection.Outcome.PENDING)
-    return list(answered.only("outcome", "reply", "replied_at", "confirmation", "filed_at").order_by("filed_at"))
-
-
 def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = None, status: int = 200) -> HttpResponse:
     current = selectors.notice_public_get(notice.number)
     window_open, left = _window(notice, current)
-    pack = notice.case.rule_pack or notice.institution.rule_pack
     context = {
         "notice": notice,
         "c": notice.content,
@@ -111,10 +100,9 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
         "versions": Notice.objects.filter(number=notice.number).order_by("version"),
         "window_open": window_open,
         "days_left": left,
-        "working_days": pack.publicity_working_days,
+        "working_days": notice.case.applicable_rule_pack.publicity_working_days,
         "form": form or (ObjectionForm() if window_open else None),
-        "replies": _replies(notice),
-        "public_url": request.build_absolute_uri(notice.get_current_url()),
+        "replies": selectors.notice_public_replies(notice),
     }
     return render(request, "public/notice_detail.html", context, status=status)
 
@@ -212,8 +200,13 @@ class NoticeFeed(Feed):
 
     def item_description(self, item: Notice) -> str:
         c = item.content
-        price = (c.get("price_amount") and f"{c['price_amount']} 万元") or c.get("price_terms", "")
-        return f"{c.get('institution', '')}；{c.get('mode', '')}；{c.get('counterparty', '')}；{price}"
+        price = c.get("price_terms", "")
+        if c.get("price_amount"):
+            price = _("%(amount)s 万元") % {"amount": c["price_amount"]}
+        return _("%(institution)s；%(mode)s；%(counterparty)s；%(price)s") % {
+            "institution": c.get("institution", ""), "mode": c.get("mode", ""),
+            "counterparty": c.get("counterparty", ""), "price": price,
+        }
 
     def item_link(self, item: Notice) -> str:
         return item.get_current_url()

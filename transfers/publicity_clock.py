@@ -45,8 +45,6 @@ class ClockRules:
 
     @classmethod
     def from_rule_pack(cls, pack: Any) -> ClockRules:
-        if pack is None:
-            return cls()
         return cls(
             days=pack.publicity_days,
             working_days=pack.publicity_working_days,

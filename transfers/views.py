@@ -31,7 +31,7 @@ from .forms import (
     new_achievements,
     uploads,
 )
-from .models import Inventor, Role, Stage, TransferCase
+from .models import Inventor, Stage, TransferCase
 from .services import cases as case_services
 from .services import corrections as case_corrections
 from .services import filing
@@ -82,8 +82,7 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "can_edit": case.stage in filing.EDITABLE_STAGES and permissions.is_case_owner(user, case),
         "can_submit": case.stage == Stage.DRAFT and has_transition_perm(case.submit, user),
         "can_withdraw": has_transition_perm(case.withdraw, user),
-        "can_correct_notice": case.stage == Stage.PUBLICITY
-        and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]),
+        "can_correct_notice": case_corrections.may_correct_notice(case, user),
         "has_work": case.stage in permissions.STAGE_ROLES or case.stage == Stage.RETURNED,
     }
 
@@ -264,7 +263,10 @@ def case_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
     """A TTO officer publishes a corrected version of the case's notice in publicity."""
     case = selectors.case_visible_to(request.user, public_id)
-    form = NoticeCorrectionForm(request.POST or None, instance=TransferCase.objects.get(pk=case.pk))
+    if not case_corrections.may_correct_notice(case, request.user):
+        messages.error(request, _("只有技术转移办公室专员可以更正公示中的公示。"))
+        return redirect(case.get_absolute_url())
+    form = NoticeCorrectionForm(request.POST or None, instance=case)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -282,8 +284,7 @@ def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
                 messages.error(request, str(refusal))
         else:
             messages.error(request, _("请根据提示修改后再提交。"))
-    pack = case.rule_pack or case.institution.rule_pack
-    context = {"case": case, "form": form, "restarts": pack is None or pack.correction_restarts_clock}
+    context = {"case": case, "form": form, "restarts": case.applicable_rule_pack.correction_restarts_clock}
     return render(request, "transfers/notice_correct.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -79,8 +79,10 @@ def test_where_the_pack_says_so_a_correction_keeps_the_period(world):
 def test_bad_corrections_change_nothing(client, world):
     case = to_publicity(world.a)
     url = reverse("transfers:notice_correct", args=[case.public_id])
-    client.force_login(world.a.applicant)
-    assert client.post(url, CORRECTED).status_code == 400  # not the TTO officer
+    client.force_login(world.a.applicant)  # not the TTO officer: no form, a message on the case page
+    assert client.get(url).url == case.get_absolute_url()
+    refused = client.post(url, CORRECTED, follow=True).content.decode()
+    assert "只有技术转移办公室专员可以更正" in refused and "发布更正公示" not in refused
     client.force_login(world.a.tto_officer)
     assert client.post(url, {**CORRECTED, "reason": ""}).status_code == 400
     assert client.post(url, {**CORRECTED, "counterparty_credit_code": "91350100M000100Y42"}).status_code == 400

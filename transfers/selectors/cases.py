@@ -59,6 +59,15 @@ def attachment_visible_to(user: Any, public_id: Any) -> Attachment:
 OBJECTOR_READERS = (Role.TTO_OFFICER, Role.INSTITUTION_ADMIN)
 
 
+def notice_public_replies(notice: Any) -> list[Objection]:
+    """The answered objections of every version of a notice's number (one filed on v1 is answered
+    while v2 is current), where the case's rule pack publishes replies; never who objected."""
+    if not notice.case.applicable_rule_pack.publish_objection_replies:
+        return []
+    answered = Objection.objects.filter(notice__number=notice.number).exclude(outcome=Objection.Outcome.PENDING)
+    return list(answered.only("outcome", "reply", "replied_at", "confirmation", "filed_at").order_by("filed_at"))
+
+
 def objections_of(case: TransferCase) -> QuerySet[Any]:
     return Objection.objects.filter(notice__case=case).select_related("notice").order_by("filed_at", "pk")
 

@@ -267,7 +267,7 @@ def case_complete_demonstration(
 
 
 def clock_rules(case: TransferCase) -> ClockRules:
-    return ClockRules.from_rule_pack(case.rule_pack or case.institution.rule_pack)
+    return ClockRules.from_rule_pack(case.applicable_rule_pack)
 
 
 def case_decide(
@@ -345,13 +345,13 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
         _guard(locked, "dismiss_objection", by)
         reply = require_text(reply, gettext_lazy("答复意见"))
 
-        pack = locked.rule_pack or locked.institution.rule_pack
+        restart = locked.applicable_rule_pack.objection_restarts_clock
 
         def resume(c: TransferCase) -> None:
             if c.publicity_paused_at is not None and c.publicity_ends_at is not None:
                 c.publicity_ends_at = resume_deadline(
                     c.publicity_paused_at, clock.now(), c.publicity_ends_at, clock_rules(c),
-                    restart=pack.objection_restarts_clock,
+                    restart=restart,
                 ).ends_at
             c.publicity_paused_at = None
 

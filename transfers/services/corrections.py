@@ -20,6 +20,11 @@ from .filing import clean_correction
 from .notices import notice_publish_correction
 
 
+def may_correct_notice(case: TransferCase, user: Any) -> bool:
+    """A notice in publicity may be corrected by a TTO officer of the case's institution."""
+    return case.stage == Stage.PUBLICITY and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
+
+
 def case_correct_notice(
     *, case: TransferCase, by: Any, fields: dict[str, Any], reason: str, ip: str | None = None
 ) -> Notice:
@@ -33,7 +38,7 @@ def case_correct_notice(
                 _("案件当前处于“%(stage)s”环节，只有公示中的公示可以更正。") % {"stage": locked.get_stage_display()},
                 code="wrong_stage",
             )
-        if not permissions.has_role(by, locked.institution_id, [Role.TTO_OFFICER]):
+        if not may_correct_notice(locked, by):
             raise ActionRefused(
                 _("您没有在本案件当前环节执行“%(action)s”的权限。") % {"action": ACTION_LABELS["correct_notice"]},
                 code="forbidden",
@@ -45,9 +50,8 @@ def case_correct_notice(
             raise ActionRefused(_("更正内容与现行公示相同，无需更正。"), code="unchanged")
         for name, value in changed.items():
             setattr(locked, name, value)
-        pack = locked.rule_pack or locked.institution.rule_pack
         note = ""
-        if pack is None or pack.correction_restarts_clock:
+        if locked.applicable_rule_pack.correction_restarts_clock:
             deadline = publicity_deadline(clock.now(), clock_rules(locked))
             locked.publicity_started_at = clock.now()
             locked.publicity_ends_at = deadline.ends_at

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .. import clock
 from ..models import NOTICE_KIND_CODES, Notice, NoticeKind, NoticeStatus, TransferCase
@@ -34,7 +35,6 @@ def notice_content(case: TransferCase) -> dict[str, Any]:
             "institution_address": institution.address,
             "institution_email": institution.contact_email,
             "institution_phone": institution.contact_phone,
-            "case_title": case.title,
             "achievements": [
                 {
                     "title": a.title,
@@ -65,11 +65,13 @@ def notice_content(case: TransferCase) -> dict[str, Any]:
 
 
 def _title(case: TransferCase) -> str:
+    """The notice's title, frozen in Chinese like its content."""
     achievements = list(case.achievements.order_by("pk").values_list("title", flat=True))
     name = achievements[0] if achievements else case.title
-    if len(achievements) > 1:
-        return f"关于“{name}”等{len(achievements)}项科技成果转化的公示"
-    return f"关于“{name}”科技成果转化的公示"
+    with translation.override("zh-hans"):
+        if len(achievements) > 1:
+            return _("关于“%(name)s”等%(count)d项科技成果转化的公示") % {"name": name, "count": len(achievements)}
+        return _("关于“%(name)s”科技成果转化的公示") % {"name": name}
 
 
 def render_notice_pdf(notice: Notice, *, public_url: str) -> bytes:

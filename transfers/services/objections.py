@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import clock, events
-from ..models import Notice, NoticeStatus, Objection
+from ..models import Notice, Objection
 from . import numbering
 from .attachments import check_upload
 from .cases import case_raise_objection, lock_case
@@ -36,7 +36,7 @@ def objection_file(
         # the case first, then the notice: the order every other service locks them in (no deadlock)
         lock_case(notice.case)
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
-        if notice.status != NoticeStatus.IN_PUBLICITY or clock.now() >= notice.ends_at:
+        if not notice.accepts_objections():
             raise ActionRefused(_("该公示不在公示期内，不能提出异议。"), code="closed")
         sequence = numbering.next_value(f"objection:{notice.number}")
         objection = Objection(
