@@ -25,17 +25,23 @@ $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
-# the demo: migrate, load demo data, then web + Celery worker + beat; Ctrl-C stops all three
+# the demo: migrate, load demo data, then web + Celery worker + beat; Ctrl-C stops all three.
+# PORT=N serves on N; every demo notice prints http://127.0.0.1:N in its PDF and QR code (hashed with it,
+# so each port keeps its own demo database, var/db-N.sqlite3). Demo mail is written to var/mail/.
+run: export PUBLIC_BASE_URL := http://127.0.0.1:$(PORT)
+run: export DJANGO_SQLITE_PATH := $(CURDIR)/var/db-$(PORT).sqlite3
 run: install
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "  Open http://127.0.0.1:$(PORT)/   (logins above; Ctrl-C stops web, worker and beat)"
-	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A config worker --loglevel=WARNING --pool=solo --without-gossip --without-mingle & \
-	$(BIN)/celery -A config beat --loglevel=WARNING --schedule var/celerybeat-schedule & \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload; \
+	$(BIN)/celery -A config worker --loglevel=WARNING --pool=solo --without-gossip --without-mingle -f var/celery-worker.log & \
+	$(BIN)/celery -A config beat --loglevel=WARNING --schedule var/celerybeat-schedule -f var/celery-beat.log & \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload & \
+	sleep 3; \
+	$(BIN)/python manage.py seed_demo --logins-only; \
+	echo ""; \
+	echo "  Open http://127.0.0.1:$(PORT)/   (demo mail: var/mail/; worker log: var/celery-worker.log; Ctrl-C stops all)"; \
+	echo ""; \
 	wait
 
 # Debian's chromium for the browser tests (`playwright install` cannot download here)

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from transfers import selectors
 from transfers.events import CaseTransitioned, ObjectionFiled
 from transfers.models import FINAL_STAGES, Stage
 from transfers.permissions import STAGE_ROLES
 
+from . import messages
 from .models import Notification
 
 
@@ -35,43 +33,38 @@ def _recipients(event: CaseTransitioned) -> list[Any]:
 
 
 def queue_notifications(event: object) -> None:
-    """Outbox rows in the site's language (Chinese), whatever language the actor's page was in: the
-    text is stored once and read by people who may use either language."""
+    """Outbox rows for the people concerned: a kind and its values, rendered in each reader's
+    language when read (``notifications.messages``)."""
     if not isinstance(event, CaseTransitioned):
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        _queue(event)
-
-
-def _queue(event: CaseTransitioned) -> None:
     case = event.case
-    stage = case.get_stage_display()
-    subject = _("【%(ref)s】%(title)s：%(stage)s") % {
-        "ref": case.reference,
-        "title": case.title,
-        "stage": stage,
-    }
-    body = _("案件“%(title)s”（%(ref)s）已进入“%(stage)s”环节。") % {
-        "title": case.title,
-        "ref": case.reference,
-        "stage": stage,
-    }
-    if event.comment:
-        body += "\n" + _("意见：%(comment)s") % {"comment": event.comment}
+    params = {"ref": case.reference, "title": case.title, "stage": case.stage, "comment": event.comment}
     rows = Notification.objects.bulk_create(
-        Notification(recipient=person, case=case, subject=subject, body=body) for person in _recipients(event)
+        Notification(recipient=person, case=case, kind=messages.CASE_STAGE, params=params)
+        for person in _recipients(event)
     )
     if rows:
-        from .tasks import deliver_pending
-
-        transaction.on_commit(lambda: deliver_pending.delay())
+        _deliver_after_commit()
 
 
 def confirm_objection(event: object) -> None:
-    """Mail the objector their confirmation number after commit (the page shows it too)."""
+    """The objector's confirmation number, through the outbox like every message: written in the
+    objection's transaction, mailed after commit, retried by beat if the broker or mail is down."""
     if not isinstance(event, ObjectionFiled) or not event.objection.email:
         return
-    from .tasks import confirm_objection_by_mail
+    objection = event.objection
+    Notification.objects.create(
+        to_email=objection.email,
+        case=objection.notice.case,
+        kind=messages.OBJECTION_CONFIRMATION,
+        params={"notice": objection.notice.number, "number": objection.confirmation},
+    )
+    _deliver_after_commit()
 
-    pk = event.objection.pk
-    transaction.on_commit(lambda: confirm_objection_by_mail.delay(pk))
+
+def _deliver_after_commit() -> None:
+    """Ask a worker to deliver after commit. ``robust``: a broker that is down never turns a saved
+    action into an error page; the rows wait in the outbox for the beat job."""
+    from .tasks import deliver_pending
+
+    transaction.on_commit(deliver_pending.delay, robust=True)

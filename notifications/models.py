@@ -11,12 +11,20 @@ from transfers.models import TransferCase
 
 
 class Notification(models.Model):
+    """One message to one person: a user (read in the app, mailed to their address) or, for the
+    public (an objector's confirmation), an e-mail address only. The text is a ``kind`` with its
+    values, rendered in the reader's language when read (``notifications.messages``)."""
+
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
     )
+    to_email = models.EmailField(_("收件邮箱"), blank=True)
     case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="+")
-    subject = models.CharField(_("标题"), max_length=300)
-    body = models.TextField(_("内容"))
+    kind = models.CharField(_("类型"), max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    #: text stored by earlier versions, before messages were rendered per reader
+    subject = models.CharField(_("标题"), max_length=300, blank=True)
+    body = models.TextField(_("内容"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -27,6 +35,25 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["emailed_at"], name="notification_unsent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(to_email=""), name="notification_has_addressee"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.render_subject()
+
+    def render_subject(self) -> str:
+        from .messages import render_subject
+
+        return render_subject(self)
+
+    def render_body(self) -> str:
+        from .messages import render_body
+
+        return render_body(self)
+
+    @property
+    def address(self) -> str:
+        return self.recipient.email if self.recipient is not None else self.to_email

@@ -8,9 +8,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-
-from transfers.models import Objection
 
 from .models import Notification
 
@@ -19,6 +16,8 @@ MAX_ATTEMPTS = 5
 
 
 def deliver_pending_emails(limit: int = 100) -> int:
+    """Mail every row not yet mailed, each at most once, under its row lock; the text is rendered in
+    the site's language (mail has no reader's page to follow)."""
     sent = 0
     ids = list(
         Notification.objects.filter(emailed_at__isnull=True, attempts__lt=MAX_ATTEMPTS).values_list(
@@ -35,12 +34,14 @@ def deliver_pending_emails(limit: int = 100) -> int:
             )
             if row is None:
                 continue  # another worker mailed it
-            if not row.recipient.email:
+            if not row.address:
                 row.emailed_at = timezone.now()  # nobody to mail: the in-app copy is the delivery
                 row.save(update_fields=["emailed_at"])
                 continue
+            with translation.override(settings.LANGUAGE_CODE):
+                subject, body = row.render_subject(), row.render_body()
             try:
-                send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient.email])
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [row.address])
             except OSError:
                 logger.warning("mail for notification %s failed; will retry", pk, exc_info=True)
                 row.attempts += 1
@@ -51,16 +52,3 @@ def deliver_pending_emails(limit: int = 100) -> int:
             row.save(update_fields=["emailed_at", "attempts"])
             sent += 1
     return sent
-
-
-def mail_objection_confirmation(objection_pk: int) -> None:
-    """The objector's confirmation, in Chinese (the language of the notice they objected to)."""
-    objection = Objection.objects.select_related("notice").filter(pk=objection_pk).first()
-    if objection is None or not objection.email:
-        return
-    with translation.override("zh-hans"):
-        subject = _("异议已受理：%(number)s") % {"number": objection.confirmation}
-        body = _(
-            "您对公示 %(notice)s 提出的异议已受理，受理编号 %(number)s。我们将依程序处理并答复。"
-        ) % {"notice": objection.notice.number, "number": objection.confirmation}
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [objection.email])

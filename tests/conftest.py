@@ -41,3 +41,40 @@ def world(db):
     from tests.factories import build_world
 
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks_as_in_production(monkeypatch):
+    """``transaction.on_commit`` callbacks run when the outermost atomic block a test's code opens
+    commits, as they do in production; a block that rolls back drops them. (A test runs inside the
+    test case's own transaction, which never commits, so without this they would never run.)"""
+    from django.db import transaction
+
+    original_exit = transaction.Atomic.__exit__
+
+    def __exit__(self, exc_type, exc_value, traceback):  # noqa: N807
+        connection = transaction.get_connection(self.using)
+        outermost = (
+            not self._from_testcase
+            and bool(connection.atomic_blocks)
+            and connection.atomic_blocks[-1] is self
+            and all(block._from_testcase for block in connection.atomic_blocks[:-1])
+        )
+        sid = connection.savepoint_ids[-1] if connection.savepoint_ids else None
+        result = original_exit(self, exc_type, exc_value, traceback)
+        if outermost and exc_type is None and sid is not None and connection.in_atomic_block:
+            due = [hook for hook in connection.run_on_commit if sid in hook[0]]
+            connection.run_on_commit = [hook for hook in connection.run_on_commit if sid not in hook[0]]
+            for _sids, func, robust in due:
+                if robust:
+                    try:
+                        func()
+                    except Exception:  # as Django does for robust hooks: logged, not raised
+                        import logging
+
+                        logging.getLogger("django.db.backends.base").exception("on_commit hook failed")
+                else:
+                    func()
+        return result
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", __exit__)

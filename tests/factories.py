@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -94,12 +95,17 @@ def achievement_data(
     number: str = "",
     kind: str = "know_how",
     shares: tuple[str, ...] = ("60", "40"),
+    application_date: datetime.date | None = None,
+    granted_on: datetime.date | None = None,
 ) -> AchievementData:
+    """Know-how by default (no number, no dates); a patent kind needs its dates."""
     names = ["王𠮷祥", "马堃", "李三", "赵四"]
     return AchievementData(
         kind=kind,
         number=number,
         title=title,
+        application_date=application_date,
+        granted_on=granted_on,
         inventors=[InventorData(names[i], Decimal(s), i == 0) for i, s in enumerate(shares)],
     )
 

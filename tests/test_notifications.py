@@ -1,24 +1,30 @@
-"""The people concerned hear about a transition: in the app, and by mail after commit."""
+"""The people concerned hear about a transition: in the app, and by mail after commit, in the
+reader's language; nothing is told of a move that rolled back; a broker outage loses nothing."""
 
 from __future__ import annotations
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
 from notifications.models import Notification
+from notifications.tasks import deliver_pending
 from tests.factories import file_case
+from tests.public.test_notices import objection_post, to_publicity
+from transfers import events
+from transfers.models import Notice, Objection, Stage, TransferCase
 from transfers.services import cases as svc
 
 pytestmark = pytest.mark.django_db
 
 
-def test_submission_tells_the_tto_officers_and_mails_once(client, world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        svc.case_submit(case=file_case(world.a), by=world.a.applicant)
+def test_submission_tells_the_tto_officers_and_mails_once(client, world):
+    svc.case_submit(case=file_case(world.a), by=world.a.applicant)
     rows = Notification.objects.all()
     assert [n.recipient for n in rows] == [world.a.tto_officer]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.a.tto_officer.email]
+    assert "初审" in mail.outbox[0].subject
     assert rows[0].emailed_at is not None
     client.force_login(world.a.tto_officer)
     page = client.get(reverse("notifications:list")).content.decode()
@@ -28,16 +34,66 @@ def test_submission_tells_the_tto_officers_and_mails_once(client, world, django_
     assert not Notification.objects.filter(recipient__memberships__institution=world.b.institution).exists()
 
 
-def test_a_failed_transition_leaves_no_notification(world):
+class HandlerFailed(RuntimeError):
+    pass
+
+
+def test_a_transition_rolled_back_after_its_rows_were_written_tells_nobody(world, monkeypatch):
+    """The outbox rows are written inside the transition's transaction (by the notification handler);
+    a handler registered after it fails, so the whole transition rolls back: no row, no mail."""
     case = file_case(world.a)
-    with pytest.raises(Exception):  # noqa: B017
-        svc.case_pass_preliminary_review(case=case, by=world.a.tto_officer)
+    written = []
+
+    def fail_after_the_outbox(event: object) -> None:
+        written.append(Notification.objects.count())  # the rows exist at this point, in the transaction
+        raise HandlerFailed("the flow could not follow")
+
+    monkeypatch.setattr(events, "_handlers", [*events.handlers(), fail_after_the_outbox])
+    with pytest.raises(HandlerFailed):
+        svc.case_submit(case=case, by=world.a.applicant)
+    assert written == [1]
     assert not Notification.objects.exists()
+    assert mail.outbox == []
+    assert TransferCase.objects.get(pk=case.pk).stage == Stage.DRAFT
 
 
-def test_notifications_are_written_in_the_site_language_whatever_the_actor_reads(world):
-    from django.utils import translation
+def test_notifications_are_read_in_the_readers_language(client, world):
+    svc.case_submit(case=file_case(world.a, title="耐旱马铃薯技术转让"), by=world.a.applicant)
+    row = Notification.objects.get()
+    assert row.kind and row.params["stage"] == Stage.PRELIMINARY_REVIEW  # a code, not words
+    client.force_login(world.a.tto_officer)
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("notifications:list")).content.decode()
+    assert "Preliminary review" in english and "进入“初审”环节" not in english
+    client.cookies["django_language"] = "zh-hans"
+    assert "已进入“初审”环节" in client.get(reverse("notifications:list")).content.decode()
 
-    with translation.override("en"):
-        svc.case_submit(case=file_case(world.a), by=world.a.applicant)
-    assert "初审" in Notification.objects.get().subject
+
+def test_a_very_long_title_never_breaks_a_transition_or_a_mail(world):
+    title = "一" * TransferCase._meta.get_field("title").max_length
+    svc.case_submit(case=file_case(world.a, title=title), by=world.a.applicant)
+    subject = mail.outbox[0].subject
+    assert len(subject) < 120 and subject.startswith("【AAA-")
+
+
+def test_a_broker_outage_saves_the_objection_and_mails_the_confirmation_later(client, world, monkeypatch):
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    mail.outbox.clear()
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(deliver_pending, "delay", broker_down)
+    response = client.post(notice.get_current_url(), objection_post(), follow=True)
+    assert response.status_code == 200
+    objection = Objection.objects.get()
+    assert objection.confirmation in response.content.decode()  # saved, and the objector is told so
+    assert TransferCase.objects.get(pk=notice.case_id).stage == Stage.OBJECTION_REVIEW
+    waiting = Notification.objects.get(to_email="zhang@example.cn")
+    assert waiting.emailed_at is None and mail.outbox == []
+    # the beat job delivers what waited in the outbox, once
+    deliver_pending()
+    confirmations = [m for m in mail.outbox if objection.confirmation in m.subject]
+    assert len(confirmations) == 1 and confirmations[0].to == ["zhang@example.cn"]
+    deliver_pending()
+    assert len([m for m in mail.outbox if objection.confirmation in m.subject]) == 1

@@ -6,3 +6,6 @@ class TransfersConfig(AppConfig):
     name = "transfers"
     verbose_name = _("成果转化")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy checks)

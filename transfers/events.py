@@ -15,7 +15,7 @@ Each handler receives every event and acts on the types it knows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,6 +32,9 @@ class CaseTransitioned:
     to_stage: str
     actor: AbstractBaseUser | None
     comment: str = ""
+    #: a system note's code and values (``transfers.models.SYSTEM_NOTES``), when the system wrote it
+    note: str = ""
+    note_params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .limits import CORRECTION_REASON_MAX
 from .models import Achievement, AchievementKind, AttachmentKind, Institution, TransferCase
 from .services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData
-from .validators import parse_wan_yuan, validate_achievement_number, validate_credit_code
+from .validators import (
+    LARGE_AMOUNT_WAN_YUAN,
+    format_wan_yuan,
+    parse_wan_yuan,
+    validate_achievement,
+    validate_credit_code,
+    wan_yuan_to_capitals,
+)
 
 NEW_ACHIEVEMENT_ROWS = 3
 INVENTOR_ROWS = 8
@@ -21,12 +31,39 @@ ATTACHMENT_ROWS = 3
 
 class AchievementChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Achievement) -> str:
-        number = f" · {obj.number_display}" if obj.number_display else ""
-        return f"{obj.title}（{obj.get_kind_display()}{number}）"
+        number = f" {obj.number_display}" if obj.number_display else ""
+        return f"{obj.title} · {obj.get_kind_display()}{number}"
+
+
+# --------------------------------------------------------------------------------------------
+# Amounts in 万元, and the confirmation an amount of 1 亿元 or more needs
+
+
+@dataclass(frozen=True)
+class LargeAmount:
+    """An amount of 1 亿元 or more in a submitted form, and whether the person confirmed it."""
+
+    amount: Decimal
+    confirmed: bool
+
+
+class WanYuanBoundField(BoundField):
+    @property
+    def amount_confirmation(self) -> dict[str, BoundField] | None:
+        """The tick box and the hidden confirmed amount that ``_field.html`` renders right under
+        this field, when the form asks the amount back; None otherwise."""
+        if self.name not in getattr(self.form, "large_amounts", {}):
+            return None
+        return {
+            "tick": self.form[confirmed_tick_name(self.name)],
+            "amount": self.form[confirmed_amount_name(self.name)],
+        }
 
 
 class WanYuanField(forms.CharField):
     """An amount in 10k CNY, exact to 4 places, never a float."""
+
+    bound_field_class = WanYuanBoundField
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         value = super().to_python(value)
@@ -35,8 +72,118 @@ class WanYuanField(forms.CharField):
         return parse_wan_yuan(value)
 
 
-class DealTermsForm(forms.Form):
+def confirmed_tick_name(amount_field: str) -> str:
+    return f"{amount_field}_confirmed"
+
+
+def confirmed_amount_name(amount_field: str) -> str:
+    return f"{amount_field}_confirmed_amount"
+
+
+class _TickBoundField(BoundField):
+    def value(self) -> bool:
+        """Ticked only while it confirms the amount now in the form: a changed amount is asked again."""
+        large = self.form.large_amounts.get(self.field.amount_field)  # type: ignore[attr-defined]
+        return bool(large and large.confirmed)
+
+
+class _ConfirmedAmountBoundField(BoundField):
+    def value(self) -> str:
+        """The amount the tick box confirms: the one the person is looking at."""
+        large = self.form.large_amounts.get(self.field.amount_field)  # type: ignore[attr-defined]
+        return str(large.amount) if large else ""
+
+
+class AmountConfirmedField(forms.BooleanField):
+    """The tick box “我已核对金额” under an amount of 1 亿元 or more."""
+
+    bound_field_class = _TickBoundField
+    #: rendered by the amount's ``_field.html``, never on its own
+    confirms_amount = True
+
+    def __init__(self, *, amount_field: str) -> None:
+        super().__init__(label=_("我已核对金额"), required=False)
+        self.amount_field = amount_field
+
+
+class ConfirmedAmountField(forms.CharField):
+    """Hidden: the amount the tick box confirmed."""
+
+    bound_field_class = _ConfirmedAmountBoundField
+    confirms_amount = True
+
+    def __init__(self, *, amount_field: str) -> None:
+        super().__init__(required=False, widget=forms.HiddenInput)
+        self.amount_field = amount_field
+
+
+class LargeAmountConfirmationMixin(forms.BaseForm):
+    """Asks an amount of 1 亿元 or more back before the form is valid.
+
+    For each name in ``confirm_amount_fields`` (a ``WanYuanField``) the form gets a tick box and a
+    hidden field carrying the amount the tick confirmed. A first submit is refused on the amount
+    (GOV.UK: the error tied to the field) with the amount in figures and in capitals, and the tick
+    box appears right under it; the form is valid once the box is ticked for that very amount.
+    An amount unchanged from the stored one was confirmed when it was stored."""
+
+    confirm_amount_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.large_amounts: dict[str, LargeAmount] = {}
+        for name in self.confirm_amount_fields:
+            self.fields[confirmed_tick_name(name)] = AmountConfirmedField(amount_field=name)
+            self.fields[confirmed_amount_name(name)] = ConfirmedAmountField(amount_field=name)
+
+    def amount_in_use(self, name: str, data: dict[str, Any]) -> bool:
+        """Whether the submitted action stores the amount (a task returned for revision does not)."""
+        return True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.confirm_amount_fields:
+            self._ask_back_large_amount(name, data)
+        return data
+
+    def _ask_back_large_amount(self, name: str, data: dict[str, Any]) -> None:
+        amount = data.get(name)
+        if amount is None or amount < LARGE_AMOUNT_WAN_YUAN or not self.amount_in_use(name, data):
+            return
+        if amount == self.get_initial_for_field(self.fields[name], name):
+            return
+        confirmed = bool(data.get(confirmed_tick_name(name))) and _same_amount(
+            data.get(confirmed_amount_name(name)), amount
+        )
+        self.large_amounts[name] = LargeAmount(amount=amount, confirmed=confirmed)
+        if not confirmed:
+            self.add_error(
+                name,
+                ValidationError(
+                    _(
+                        "您填写的金额为 %(figures)s 万元（%(capitals)s），达到或超过 1 亿元。请核对单位（万元）；"
+                        "确认无误请勾选下方“我已核对金额”后再次提交。"
+                    ),
+                    code="amount_unconfirmed",
+                    params={"figures": format_wan_yuan(amount), "capitals": wan_yuan_to_capitals(amount)},
+                ),
+            )
+
+
+def _same_amount(raw: Any, amount: Decimal) -> bool:
+    try:
+        return bool(raw) and parse_wan_yuan(raw) == amount
+    except ValidationError:
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Filing
+
+
+class DealTermsForm(LargeAmountConfirmationMixin, forms.Form):
     """The fields a filing and a notice correction share: the counterparty's code and the price."""
+
+    confirm_amount_fields = ("price_amount",)
 
     price_amount = WanYuanField(
         label=_("金额（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
@@ -90,13 +237,19 @@ class CaseForm(DealTermsForm, forms.ModelForm):
         data = super().clean() or {}
         if data.get("related_party") and not (data.get("related_party_statement") or "").strip():
             self.add_error("related_party_statement", _("关联交易须填写关联关系说明。"))
-        if data.get("price_amount") is None and not (data.get("price_terms") or "").strip():
+        if (
+            data.get("price_amount") is None
+            and not self.has_error("price_amount")
+            and not (data.get("price_terms") or "").strip()
+        ):
             self.add_error("price_amount", _("请填写金额，或按合同原文填写价款条款（如提成比例）。"))
         return data
 
     def case_fields(self) -> dict[str, Any]:
         return {
-            k: v for k, v in self.cleaned_data.items() if k not in {"institution", "existing_achievements"}
+            name: self.cleaned_data.get(name)
+            for name in self._meta.fields or ()
+            if name != "institution"
         }
 
 
@@ -105,10 +258,18 @@ class NewAchievementForm(forms.Form):
         label=_("成果类型"), choices=[("", "---------"), *AchievementKind.choices], required=False
     )
     number = forms.CharField(label=_("专利号/登记号"), max_length=60, required=False)
-    title = forms.CharField(label=_("成果名称"), max_length=300, required=False)
+    title = forms.CharField(
+        label=_("成果名称"), max_length=Achievement._meta.get_field("title").max_length, required=False
+    )
     field = forms.CharField(label=_("技术领域"), max_length=120, required=False)
     keywords = forms.CharField(label=_("关键词"), max_length=200, required=False)
     abstract = forms.CharField(label=_("摘要"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    application_date = forms.DateField(
+        label=_("申请日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    granted_on = forms.DateField(
+        label=_("授权公告日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -120,9 +281,13 @@ class NewAchievementForm(forms.Form):
             self.add_error("kind", _("请选择成果类型。"))
             return data
         try:
-            data["normalised"] = validate_achievement_number(data["kind"], data.get("number", ""))
+            data["normalised"] = validate_achievement(
+                data["kind"], data.get("number", ""), data.get("application_date"), data.get("granted_on")
+            )
         except ValidationError as exc:
-            self.add_error("number", exc)
+            for name, errors in exc.error_dict.items():
+                if not self.has_error(name):  # a date that did not parse says so already
+                    self.add_error(name, errors)
         return data
 
     @property
@@ -133,7 +298,7 @@ class NewAchievementForm(forms.Form):
 class InventorEditForm(forms.Form):
     """One inventor row: a name and a share; an empty row is ignored."""
 
-    name = forms.CharField(label=_("完成人姓名"), max_length=100, required=False)
+    name = forms.CharField(label=_("完成人姓名"), max_length=50, required=False)
     share = forms.DecimalField(
         label=_("份额（%）"),
         max_digits=5,
@@ -203,6 +368,8 @@ def new_achievements(achievement_formset: Any, inventor_formset: Any) -> list[Ac
                 field=data.get("field", ""),
                 abstract=data.get("abstract", ""),
                 keywords=data.get("keywords", ""),
+                application_date=data.get("application_date"),
+                granted_on=data.get("granted_on"),
                 inventors=by_row.get(index, []),
             )
         )
@@ -242,7 +409,7 @@ class NoticeCorrectionForm(DealTermsForm, forms.ModelForm):
     reason = forms.CharField(
         label=_("更正原因"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
+        max_length=CORRECTION_REASON_MAX,
         help_text=_("将在公示中公开，如“拟受让方名称录入有误，予以更正”。"),
     )
 

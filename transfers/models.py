@@ -37,9 +37,16 @@ class Role(models.TextChoices):
 
 
 class AchievementKind(models.TextChoices):
+    """A granted patent and an application are different rights: a notice never calls an
+    application a patent (《专利法》第三十九、四十条: the right exists from the grant announcement)."""
+
     INVENTION_PATENT = "invention_patent", _("发明专利")
     UTILITY_MODEL = "utility_model", _("实用新型专利")
     DESIGN_PATENT = "design_patent", _("外观设计专利")
+    INVENTION_APPLICATION = "invention_application", _("发明专利申请")
+    UTILITY_MODEL_APPLICATION = "utility_model_application", _("实用新型专利申请")
+    DESIGN_APPLICATION = "design_application", _("外观设计专利申请")
+    PCT_APPLICATION = "pct_application", _("PCT国际专利申请")
     SOFTWARE_COPYRIGHT = "software_copyright", _("计算机软件著作权")
     IC_LAYOUT = "ic_layout", _("集成电路布图设计")
     PLANT_VARIETY = "plant_variety", _("植物新品种")
@@ -119,7 +126,13 @@ class RulePack(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     name = models.CharField(_("名称"), max_length=200)
     publicity_days = models.PositiveIntegerField(
-        _("公示期（天）"), validators=[MinValueValidator(15)], default=15
+        _("公示期（天）"),
+        validators=[
+            MinValueValidator(
+                15, message=_("科技成果转化公示期不得少于15日（国发〔2016〕16号：“公示时间不少于15日”）。")
+            )
+        ],
+        default=15,
     )
     publicity_working_days = models.BooleanField(_("按工作日计算"), default=False)
     publicity_start_day_counts = models.BooleanField(_("公示首日计入期间"), default=False)
@@ -178,13 +191,27 @@ class Institution(models.Model):
         help_text=_("用于案件编号与公示编号，如 LZU。"),
         validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,19}$", _("单位代码由大写字母和数字组成，以字母开头，如 LZU。"))],
     )
-    name = models.CharField(_("单位名称"), max_length=200)
+    name = models.CharField(_("单位名称"), max_length=40)
     rule_pack = models.ForeignKey(
         RulePack, verbose_name=_("规则包"), on_delete=models.PROTECT, related_name="institutions"
     )
-    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    office_name = models.CharField(
+        _("成果转化管理部门"),
+        max_length=30,
+        default="科技成果转化办公室",
+        help_text=_("公示落款的部门，如“科技成果转化办公室”“科学技术处”。"),
+    )
+    objection_office = models.CharField(
+        _("异议受理部门"),
+        max_length=30,
+        blank=True,
+        help_text=_("受理公示异议的部门；留空则由成果转化管理部门受理。"),
+    )
+    contact_email = models.EmailField(_("联系邮箱"), blank=True, help_text=_("公示中公布的异议与联系邮箱。"))
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
-    address = models.CharField(_("通讯地址"), max_length=300, blank=True)
+    address = models.CharField(
+        _("通讯地址"), max_length=100, blank=True, help_text=_("公示中公布的书面异议邮寄地址。")
+    )
 
     class Meta:
         verbose_name = _("单位")
@@ -193,6 +220,11 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def objection_receiver(self) -> str:
+        """Who receives objections: the named office, else the office that signs notices."""
+        return self.objection_office or self.office_name
 
 
 class Membership(models.Model):
@@ -227,11 +259,13 @@ class Achievement(models.Model):
     kind = models.CharField(_("成果类型"), max_length=30, choices=AchievementKind.choices)
     number = models.CharField(_("登记号（规范化）"), max_length=40, blank=True, db_index=True)
     number_as_entered = models.CharField(_("专利号/登记号"), max_length=60, blank=True)
-    title = models.CharField(_("成果名称"), max_length=300)
+    title = models.CharField(_("成果名称"), max_length=60)
     field = models.CharField(_("技术领域"), max_length=120, blank=True)
     abstract = models.TextField(_("摘要"), blank=True)
     keywords = models.CharField(_("关键词"), max_length=200, blank=True)
     achieved_on = models.DateField(_("取得日期"), null=True, blank=True)
+    application_date = models.DateField(_("申请日"), null=True, blank=True)
+    granted_on = models.DateField(_("授权公告日"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -274,7 +308,7 @@ class Inventor(models.Model):
         blank=True,
         related_name="inventorships",
     )
-    name = models.CharField(_("姓名"), max_length=100)
+    name = models.CharField(_("姓名"), max_length=50)
     share = models.DecimalField(
         _("贡献份额（%）"),
         max_digits=5,
@@ -320,21 +354,25 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         Institution, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="cases"
     )
     reference = models.CharField(_("案件编号"), max_length=40, unique=True)
-    title = models.CharField(_("案件名称"), max_length=300)
+    title = models.CharField(
+        _("项目名称"),
+        max_length=60,
+        help_text=_("公示中印在成果之上，几项成果组成一个项目时尤为重要，如“黄土滑坡监测预警系统”。"),
+    )
     achievements = models.ManyToManyField(Achievement, verbose_name=_("科技成果"), related_name="cases")
     mode = models.CharField(_("转化方式"), max_length=30, choices=TransferMode.choices)
-    counterparty_name = models.CharField(_("拟受让方/合作方"), max_length=200)
+    counterparty_name = models.CharField(_("拟受让方/合作方"), max_length=60)
     counterparty_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     counterparty_contact = models.CharField(_("受让方联系人及方式"), max_length=200, blank=True)
     related_party = models.BooleanField(_("关联交易"), default=False)
-    related_party_statement = models.TextField(_("关联关系说明"), blank=True)
+    related_party_statement = models.CharField(_("关联关系说明"), max_length=200, blank=True)
     pricing_method = models.CharField(_("定价方式"), max_length=20, choices=PricingMethod.choices)
     price_kind = models.CharField(_("价款支付方式"), max_length=20, choices=PriceKind.choices)
     price_amount = models.DecimalField(
         _("金额（万元）"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     price_terms = models.CharField(
-        _("价款条款"), max_length=300, blank=True, help_text=_("按合同原文填写，如“产品销售净利润的30%”。")
+        _("价款条款"), max_length=100, blank=True, help_text=_("按合同原文填写，如“产品销售净利润的30%”。")
     )
     revision = models.PositiveIntegerField(_("修订版本"), default=1)
     rule_pack = models.ForeignKey(
@@ -355,7 +393,7 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
     publicity_started_at = models.DateTimeField(_("公示开始"), null=True, blank=True)
     publicity_ends_at = models.DateTimeField(_("公示截止"), null=True, blank=True)
     publicity_paused_at = models.DateTimeField(_("公示暂停时间"), null=True, blank=True)
-    closing_reason = models.TextField(_("撤回/终止原因"), blank=True)
+    closing_reason = models.CharField(_("撤回/终止原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("转化案件")
@@ -412,7 +450,13 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         return decision is not None and decision.is_complete and decision.outcome == Decision.Outcome.REJECT
 
     def publicity_period_over(self) -> bool:
-        return self.publicity_ends_at is not None and clock.now() >= self.publicity_ends_at
+        """The period is over, and it ran in public: a notice still being rendered (its version not
+        yet published) never lets publicity end."""
+        return (
+            self.publicity_ends_at is not None
+            and clock.now() >= self.publicity_ends_at
+            and not self.notices.filter(status=NoticeStatus.PENDING).exists()
+        )
 
     def has_contract(self) -> bool:
         return self.attachments.filter(kind=AttachmentKind.CONTRACT).exists()
@@ -628,6 +672,7 @@ class Valuation(models.Model):
     case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="valuations")
     revision = models.PositiveIntegerField()
     method = models.CharField(_("评估方式"), max_length=20, choices=Method.choices)
+    agency_name = models.CharField(_("评估机构名称"), max_length=100, blank=True)
     amount = models.DecimalField(_("评估值（万元）"), max_digits=16, decimal_places=4, null=True, blank=True)
     report = models.ForeignKey(Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("评估说明"), blank=True)
@@ -724,6 +769,10 @@ class AuditEvent(models.Model):
     to_stage = models.CharField(_("新环节"), max_length=30, choices=Stage.choices)
     revision = models.PositiveIntegerField(default=1)
     comment = models.TextField(_("意见"), blank=True)
+    #: a note the system wrote (no person typed it): a code of ``SYSTEM_NOTES`` and its values,
+    #: rendered in the reader's language
+    note = models.CharField(max_length=40, blank=True, default="")
+    note_params = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -747,6 +796,19 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def note_text(self) -> str:
+        """The system's note in the active language (empty for notes a person wrote)."""
+        template = SYSTEM_NOTES.get(self.note)
+        return str(template) % self.note_params if template is not None else ""
+
+
+#: what the system writes in a case's trail, in the reader's language
+SYSTEM_NOTES: dict[str, Any] = {
+    "publicity_over": _("公示期满，无异议，自动进入实施。"),
+    "objection_received": _("收到实名书面异议，受理编号 %(number)s。"),
+}
 
 
 class Sequence(models.Model):
@@ -773,6 +835,8 @@ NOTICE_KIND_CODES = {NoticeKind.TRANSFER: "GS", NoticeKind.REWARD: "JL"}
 
 
 class NoticeStatus(models.TextChoices):
+    #: numbered, its PDF not yet rendered: never public (a failed rendering is retried)
+    PENDING = "pending", _("待发布")
     IN_PUBLICITY = "in_publicity", _("公示中")
     SUSPENDED = "suspended", _("因异议暂停")
     ENDED = "ended", _("公示结束")
@@ -801,9 +865,13 @@ class Notice(models.Model):
     issued_at = models.DateTimeField(_("发布时间"), default=clock.now)
     starts_at = models.DateTimeField(_("公示开始"))
     ends_at = models.DateTimeField(_("公示截止"))
-    clock_note = models.TextField(_("期限计算说明"), blank=True)
-    correction_reason = models.TextField(_("更正原因"), blank=True)
-    withdrawal_reason = models.TextField(_("撤销原因"), blank=True)
+    #: years whose holiday schedule was not yet published when the end was computed (the stated
+    #: fallback of ``publicity_clock`` was used): the page says so, in the reader's language
+    calendar_fallback_years = models.JSONField(_("按推定日历计算的年份"), default=list, blank=True)
+    #: the address printed in the PDF and its QR code (``PUBLIC_BASE_URL`` at rendering)
+    printed_base_url = models.CharField(_("印制的公示网址"), max_length=200, blank=True)
+    correction_reason = models.CharField(_("更正原因"), max_length=200, blank=True)
+    withdrawal_reason = models.CharField(_("撤销原因"), max_length=500, blank=True)
     pdf = models.FileField(upload_to=notice_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     #: what the public search looks in: the published words only (never the case's later edits)
@@ -837,6 +905,35 @@ class Notice(models.Model):
         """While publicity runs and the period is not over (国发〔2016〕16号: objections within the period)."""
         return self.status == NoticeStatus.IN_PUBLICITY and clock.now() < self.ends_at
 
+    @property
+    def calendar_note(self) -> str:
+        """The staff's note on a deadline computed with the holiday-calendar fallback."""
+        from .publicity_clock import fallback_note
+
+        return fallback_note(self.calendar_fallback_years)
+
+    @property
+    def period_over(self) -> bool:
+        """The period has ended but the closing job has not yet moved the case on: from ``ends_at``
+        the public reads 公示期满（待转入实施）, never 公示中 beside 公示期已届满."""
+        return self.status == NoticeStatus.IN_PUBLICITY and clock.now() >= self.ends_at
+
+    @property
+    def public_status(self) -> str:
+        """The status the public reads, as the clock makes it now (a code of ``PUBLIC_STATUS_LABELS``)."""
+        return "period_over" if self.period_over else self.status
+
+    @property
+    def public_status_label(self) -> str:
+        return str(PUBLIC_STATUS_LABELS[self.public_status])
+
+
+#: what the public reads for each status; ``period_over`` is computed from the clock, never stored
+PUBLIC_STATUS_LABELS: dict[str, Any] = {
+    **dict(NoticeStatus.choices),
+    "period_over": _("公示期满（待转入实施）"),
+}
+
 
 class Objection(models.Model):
     """A real-name written objection filed by a member of the public during publicity.
@@ -854,13 +951,13 @@ class Objection(models.Model):
     phone = models.CharField(_("电话"), max_length=40, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     relation = models.CharField(_("与公示事项的关系"), max_length=200)
-    reasons = models.TextField(_("异议理由"))
+    reasons = models.CharField(_("异议理由"), max_length=2000)
     evidence = models.FileField(upload_to="objections/", blank=True)
     evidence_name = models.CharField(max_length=255, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     filed_at = models.DateTimeField(default=clock.now)
     outcome = models.CharField(_("处理结果"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
-    reply = models.TextField(_("答复"), blank=True)
+    reply = models.CharField(_("答复"), max_length=2000, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -81,10 +81,15 @@ def _static_file(relative: str) -> Path | None:
     return path if path.is_file() and any(path.is_relative_to(root) for root in roots) else None
 
 
+#: tagged PDF for screen readers (ISO 14289-1): structure tags, the document's language from
+#: ``<html lang>`` (/Lang zh-CN), its title from ``<title>``, images' alternatives from ``alt``
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """An A4 PDF of ``html`` (styles from our static files only)."""
+    """An A4 PDF/UA-1 of ``html`` (styles from our static files only)."""
     fetcher = fetcher or StaticOnlyFetcher()
-    result = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    result = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
     assert result is not None
     return bytes(result)
 

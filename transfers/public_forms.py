@@ -10,6 +10,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .limits import OBJECTION_REASONS_MAX
+
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MIN_REASONS = 20
 
@@ -26,8 +28,14 @@ class ObjectionForm(forms.Form):
     )
     reasons = forms.CharField(
         label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 6}), min_length=MIN_REASONS,
-        help_text=_("请具体写明异议的事实与理由，不少于 20 字。"),
-        error_messages={"min_length": _("异议理由不少于 %(limit_value)d 字（目前 %(show_value)d 字）。")},
+        max_length=OBJECTION_REASONS_MAX,
+        help_text=_("请具体写明异议的事实与理由，不少于 20 字、不超过 2000 字；详细材料可作为证明材料上传。"),
+        error_messages={
+            "min_length": _("异议理由不少于 %(limit_value)d 字（目前 %(show_value)d 字）。"),
+            "max_length": _(
+                "异议理由不超过 %(limit_value)d 字（目前 %(show_value)d 字），详细材料请作为证明材料上传。"
+            ),
+        },
     )
     evidence = forms.FileField(label=_("证明材料（可选，PDF/JPG/PNG）"), required=False)
 

@@ -1,60 +1,177 @@
 """The public site (no login): notices, their PDF, the Atom feed, verification and objections.
 
-Pages work without JavaScript, revalidate cheaply (the list's Last-Modified; a notice's ETag made of
-its last change and of what the clock makes of it) and answer the same 404 for anything not
-published, so nothing can be learned by guessing.
+Pages work without JavaScript, revalidate cheaply and answer the same 404 for anything not published,
+so nothing can be learned by guessing. Every page and the feed go through ``public_page``: a validator
+(ETag, and the list's Last-Modified) covers the page's state, what the clock makes of it and the
+reader's language, and every response says ``Vary: Accept-Language, Cookie``.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
 from django_ratelimit.core import is_ratelimited
 
-from . import clock, selectors
-from .models import Notice, NoticeStatus, TransferMode
+from . import clock, selectors, wording
+from .models import PUBLIC_STATUS_LABELS, Notice, NoticeStatus, TransferMode
 from .public_forms import ObjectionForm, VerifyForm
 from .publicity_clock import ClockRules, days_left
 from .services.errors import ActionRefused
 from .services.objections import objection_file
+from .templatetags.transfers_tags import frozen
 from .views import client_ip
 
 PAGE_SIZE = 20
 OBJECTION_RATE = "5/h"
+#: what a public page depends on besides its URL and the notices: the reader's language (cookie or
+#: Accept-Language) and session (the CSRF secret its forms carry, who is signed in)
+VARY = ("Accept-Language", "Cookie")
+#: the status the public reads from ``ends_at`` on until the closing job moves the case (see ``Notice``)
+PERIOD_OVER = "period_over"
+#: the statuses the public may filter by, in the order a notice lives them (``pending`` is never public)
+PUBLIC_STATUSES = (
+    NoticeStatus.IN_PUBLICITY, PERIOD_OVER, NoticeStatus.SUSPENDED, NoticeStatus.ENDED,
+    NoticeStatus.SUPERSEDED, NoticeStatus.WITHDRAWN,
+)
 
 
 def _objector_key(group: str, request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-def _list_last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-    return selectors.notice_public_list().aggregate(m=Max("updated_at"))["m"]
+# ---- revalidation --------------------------------------------------------------------------
+
+
+def _revalidates(request: HttpRequest) -> bool:
+    """Only an anonymous GET is answered 304: a signed-in reader's header (the notification count)
+    changes with no notice changing, and a POST is never conditional."""
+    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+
+
+def _reader(request: HttpRequest, *, forms: bool) -> str:
+    """The part of a validator that follows the reader, not the notices: the active language, and for
+    a page with forms a digest of the CSRF secret they carry (a new secret, as after a login, is a
+    new page)."""
+    if not forms:
+        return str(translation.get_language())
+    get_token(request)  # the secret the page will carry, also on the first visit
+    secret = request.META.get("CSRF_COOKIE", "")
+    return f"{translation.get_language()}-{salted_hmac('public-page', secret).hexdigest()[:12]}"
+
+
+View = Callable[..., HttpResponseBase]
+
+
+def public_page(
+    *,
+    etag: Callable[..., str | None] | None = None,
+    last_modified: Callable[..., Any] | None = None,
+    forms: bool = True,
+) -> Callable[[View], View]:
+    """Every public page and the feed: revalidated on each visit (``no-cache``), answered 304 only
+    when neither the page's state (``etag(request, ...)``) nor the reader's language or session has
+    changed, and marked ``Vary: Accept-Language, Cookie`` (a 304 too). ``last_modified`` adds a
+    Last-Modified; a browser sends If-None-Match with it, and that one decides. ``forms=False``: the
+    response carries no form (the feed), so no CSRF secret is issued for it."""
+
+    def etag_func(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
+        if etag is None or not _revalidates(request):
+            return None
+        state = etag(request, *args, **kwargs)
+        return None if state is None else f"{state}-{_reader(request, forms=forms)}"
+
+    def last_modified_func(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if last_modified is None or not _revalidates(request):
+            return None
+        return last_modified(request, *args, **kwargs)
+
+    def decorator(view: View) -> View:
+        conditional = cache_control(no_cache=True)(
+            condition(etag_func=etag_func, last_modified_func=last_modified_func)(view)
+        )
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = conditional(request, *args, **kwargs)
+            patch_vary_headers(response, VARY)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _list_state(request: HttpRequest) -> tuple[datetime.datetime | None, int]:
+    """When the public list last changed and how many versions it holds, once per request. It changes
+    on a write, and when a period ends: the status the public reads changes then with nothing written."""
+    state: tuple[datetime.datetime | None, int] | None = getattr(request, "_public_list_state", None)
+    if state is None:
+        found = selectors.notice_public_list().aggregate(
+            written=Max("updated_at"),
+            versions=Count("pk"),
+            lapsed=Max("ends_at", filter=Q(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now())),
+        )
+        changed = max((m for m in (found["written"], found["lapsed"]) if m is not None), default=None)
+        state = (changed, found["versions"])
+        request._public_list_state = state  # type: ignore[attr-defined]
+    return state
+
+
+def _list_last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime.datetime | None:
+    return _list_state(request)[0]
+
+
+def _list_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    changed, versions = _list_state(request)
+    return f"list-{versions}-{changed.timestamp() if changed else 0}"
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+def _with_status(notices: QuerySet[Notice], status: str) -> QuerySet[Notice]:
+    """The public's status filter, as the clock makes the statuses now; superseded versions only
+    when asked for."""
+    if status == NoticeStatus.SUPERSEDED:
+        return notices.filter(status=status)
+    notices = notices.exclude(status=NoticeStatus.SUPERSEDED)
+    if status == NoticeStatus.IN_PUBLICITY:
+        return notices.filter(status=status, ends_at__gt=clock.now())
+    if status == PERIOD_OVER:
+        return notices.filter(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now())
+    if status in PUBLIC_STATUSES:
+        return notices.filter(status=status)
+    return notices
 
 
 @require_GET
-@cache_control(no_cache=True)
-@condition(last_modified_func=_list_last_modified)
+@public_page(etag=_list_etag, last_modified=_list_last_modified)
 def notice_list(request: HttpRequest) -> HttpResponse:
-    notices = selectors.notice_public_list()
     status = request.GET.get("status", "")
-    if status == NoticeStatus.SUPERSEDED:
-        notices = notices.filter(status=status)
-    else:
-        notices = notices.exclude(status=NoticeStatus.SUPERSEDED)
-        if status in NoticeStatus.values:
-            notices = notices.filter(status=status)
+    notices = _with_status(selectors.notice_public_list(), status)
     mode = request.GET.get("mode", "")
     if mode in TransferMode.values:
         notices = notices.filter(content__mode_code=mode)  # as published, not as the case reads today
@@ -64,7 +181,8 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(notices.order_by("-issued_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page, "q": query, "status": status, "mode": mode,
-        "statuses": NoticeStatus.choices, "modes": TransferMode.choices,
+        "statuses": [(code, PUBLIC_STATUS_LABELS[code]) for code in PUBLIC_STATUSES],
+        "modes": TransferMode.choices,
     }
     return render(request, "public/notice_list.html", context)
 
@@ -87,7 +205,14 @@ def _etag(request: HttpRequest, number: str, version: int | None = None, **kwarg
     if current is None:
         return None
     is_open, left = _window(current, current)
-    return f"{number}-{version or 'current'}-{current.version}-{current.updated_at.timestamp()}-{is_open}-{left}"
+    return (
+        f"{number}-{version or 'current'}-{current.version}-{current.updated_at.timestamp()}-"
+        f"{current.public_status}-{is_open}-{left}"
+    )
+
+
+def _years(years: list[int]) -> str:
+    return pgettext("list separator", "、").join(str(year) for year in sorted(years))
 
 
 def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = None, status: int = 200) -> HttpResponse:
@@ -101,21 +226,24 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
         "window_open": window_open,
         "days_left": left,
         "working_days": notice.case.applicable_rule_pack.publicity_working_days,
-        "form": form or (ObjectionForm() if window_open else None),
+        "fallback_years": _years(notice.calendar_fallback_years or []),
+        "form": (form or ObjectionForm()) if window_open else None,  # never a form beside "closed"
         "replies": selectors.notice_public_replies(notice),
     }
     return render(request, "public/notice_detail.html", context, status=status)
 
 
-@cache_control(no_cache=True)
-@condition(etag_func=lambda request, number: None if request.method == "POST" else _etag(request, number))
+@public_page(etag=_etag)
 def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
     notice = selectors.notice_public_get(number)
     if request.method != "POST":
         return _detail(request, notice)
     form = ObjectionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请根据提示修改后再提交。"))
+        if notice.accepts_objections():
+            messages.error(request, _("请根据提示修改后再提交。"))
+        else:  # the period ended (or an objection suspended it) while the reader typed
+            messages.error(request, _("该公示不在公示期内，不能提出异议。"))
         return _detail(request, notice, form, status=400)
     # counted per person (the client's address), only for complete submissions: typing errors cost nothing
     if is_ratelimited(request, group="objection", key=_objector_key, rate=OBJECTION_RATE, method="POST",
@@ -141,8 +269,7 @@ def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-@cache_control(no_cache=True)
-@condition(etag_func=_etag)
+@public_page(etag=_etag)
 def notice_version(request: HttpRequest, number: str, version: int) -> HttpResponse:
     return _detail(request, selectors.notice_public_get(number, version))
 
@@ -167,6 +294,7 @@ def notice_version_pdf(request: HttpRequest, number: str, version: int) -> FileR
     return _pdf_response(selectors.notice_public_get(number, version))
 
 
+@public_page()
 def verify(request: HttpRequest) -> HttpResponse:
     """Is this PDF (or this SHA-256) an authentic notice, which version, is it current?"""
     form = VerifyForm(request.POST or None, request.FILES or None)
@@ -192,21 +320,51 @@ class NoticeFeed(Feed):
     subtitle = gettext_lazy("各单位最新发布的科技成果转化公示")
     link = "/notices/"
 
+    @method_decorator(public_page(etag=_list_etag, last_modified=_list_last_modified, forms=False))
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # the validators are the list's (``public_page`` sets them), not the newest item's date
+        del response.headers["Last-Modified"]
+        return response
+
     def items(self) -> Any:
         return selectors.notice_public_list().exclude(status=NoticeStatus.SUPERSEDED).order_by("-issued_at")[:50]
 
     def item_title(self, item: Notice) -> str:
         return f"{item.number} {item.title}"
 
-    def item_description(self, item: Notice) -> str:
+    def item_description(self, item: Notice) -> SafeString:
+        """The summary is HTML that feed readers render: whole sentences in the reader's language,
+        every published value escaped."""
         c = item.content
-        price = c.get("price_terms", "")
-        if c.get("price_amount"):
-            price = _("%(amount)s 万元") % {"amount": c["price_amount"]}
-        return _("%(institution)s；%(mode)s；%(counterparty)s；%(price)s") % {
-            "institution": c.get("institution", ""), "mode": c.get("mode", ""),
-            "counterparty": c.get("counterparty", ""), "price": price,
+        terms = str(c.get("price_terms", "")).strip().rstrip("。.")
+        values = {
+            key: escape(value)
+            for key, value in {
+                "institution": c.get("institution", ""),
+                "mode": frozen(c, "mode"),
+                "counterparty": c.get("counterparty", ""),
+                "amount": wording.money(c.get("price_value") or c.get("price_amount", "")),
+                "terms": terms,
+                "start": wording.long_datetime(item.starts_at),
+                "end": wording.long_datetime(item.ends_at),
+            }.items()
         }
+        if values["counterparty"]:
+            deal = _("%(institution)s拟以%(mode)s方式向%(counterparty)s转化科技成果。") % values
+        else:
+            deal = _("%(institution)s拟以%(mode)s方式转化科技成果。") % values
+        if values["amount"] and terms:
+            price = _("拟交易价格：%(amount)s；%(terms)s。") % values
+        elif values["amount"]:
+            price = _("拟交易价格：%(amount)s。") % values
+        elif terms:
+            price = _("拟交易价格：%(terms)s。") % values
+        else:
+            price = ""
+        period = _("公示期：%(start)s 至 %(end)s（北京时间）。") % values
+        # each sentence is made of escaped values only: safe to mark as HTML
+        return format_html_join("", "<p>{}</p>", ((mark_safe(s),) for s in (deal, price, period) if s))
 
     def item_link(self, item: Notice) -> str:
         return item.get_current_url()

@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.utils.translation import gettext as _
 
-CHINA = ZoneInfo("Asia/Shanghai")
+from .clock import CHINA
+
 FLOOR_DAYS = 15
 ONE_DAY = datetime.timedelta(days=1)
 #: (month, day) of the fixed-date public holidays, for years the calendar does not cover yet
@@ -57,8 +57,16 @@ class ClockRules:
 class Deadline:
     ends_at: datetime.datetime
     last_day: datetime.date
-    fallback_used: bool
-    note: str
+    #: years whose holiday schedule the calendar did not have (the stated fallback was used)
+    fallback_years: tuple[int, ...] = ()
+
+    @property
+    def fallback_used(self) -> bool:
+        return bool(self.fallback_years)
+
+    @property
+    def note(self) -> str:
+        return fallback_note(self.fallback_years)
 
 
 class _Calendar:
@@ -77,14 +85,16 @@ class _Calendar:
     def counts(self, day: datetime.date, rules: ClockRules) -> bool:
         return self.is_workday(day) if rules.working_days else True
 
-    def note(self) -> str:
-        if not self.guessed_years:
-            return ""
-        years = "、".join(str(y) for y in sorted(self.guessed_years))
-        return _(
-            "%(years)s 年的法定节假日安排尚未收录，本期限暂按周一至周五为工作日（除元旦、劳动节、国庆节的"
-            "固定假日外）计算；国务院办公厅公布该年安排后，请核对截止时间。"
-        ) % {"years": years}
+
+
+def fallback_note(years: Any) -> str:
+    """What the TTO officer is told when a deadline used the stated fallback, in the active language."""
+    if not years:
+        return ""
+    return _(
+        "%(years)s 年的法定节假日安排尚未收录，本期限暂按周一至周五为工作日（除元旦、劳动节、国庆节的"
+        "固定假日外）计算；国务院办公厅公布该年安排后，请核对截止时间。"
+    ) % {"years": "、".join(str(y) for y in sorted(years))}
 
 
 def _china(moment: datetime.datetime) -> datetime.datetime:
@@ -118,7 +128,7 @@ def _deadline(first: datetime.date, days: int, rules: ClockRules) -> Deadline:
     calendar = _Calendar()
     last = _count_forward(first, days, rules, calendar)
     ends_at = datetime.datetime.combine(last, rules.closing_time, tzinfo=CHINA)
-    return Deadline(ends_at=ends_at, last_day=last, fallback_used=bool(calendar.guessed_years), note=calendar.note())
+    return Deadline(ends_at=ends_at, last_day=last, fallback_years=tuple(sorted(calendar.guessed_years)))
 
 
 def publicity_deadline(start: datetime.datetime, rules: ClockRules) -> Deadline:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .services import notices
 from .services.publicity import publicity_close_due
 
 
 @shared_task(name="transfers.tasks.close_due_publicity", ignore_result=True)
 def close_due_publicity() -> list[str]:
     return publicity_close_due()
+
+
+@shared_task(name="transfers.tasks.publish_pending_notices", ignore_result=True)
+def publish_pending_notices() -> list[str]:
+    """Render and publish every notice whose PDF could not be rendered when it was issued."""
+    return notices.publish_pending_notices()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:public_id>/submit/", views.case_submit, name="case_submit"),
     path("<uuid:public_id>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("<uuid:public_id>/notice/correct/", views.notice_correct, name="notice_correct"),
+    path("<uuid:public_id>/notice/retry/", views.notice_retry_view, name="notice_retry"),
     path(
         "<uuid:public_id>/objections/<str:confirmation>/evidence/",
         views.objection_evidence,

@@ -31,11 +31,13 @@ from .forms import (
     new_achievements,
     uploads,
 )
-from .models import Inventor, Stage, TransferCase
+from .models import Inventor, NoticeStatus, Role, Stage, TransferCase
+from .selectors.rules import rules_applied
 from .services import cases as case_services
 from .services import corrections as case_corrections
 from .services import filing
 from .services.errors import ActionRefused
+from .services.notices import notice_retry
 from .services.snapshots import revision_changes
 
 
@@ -83,6 +85,9 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "can_submit": case.stage == Stage.DRAFT and has_transition_perm(case.submit, user),
         "can_withdraw": has_transition_perm(case.withdraw, user),
         "can_correct_notice": case_corrections.may_correct_notice(case, user),
+        "can_retry_notice": permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
+        and case.notices.filter(status=NoticeStatus.PENDING).exists(),
+        "rules": rules_applied(case),
         "has_work": case.stage in permissions.STAGE_ROLES or case.stage == Stage.RETURNED,
     }
 
@@ -286,6 +291,19 @@ def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, _("请根据提示修改后再提交。"))
     context = {"case": case, "form": form, "restarts": case.applicable_rule_pack.correction_restarts_clock}
     return render(request, "transfers/notice_correct.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def notice_retry_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The TTO officer retries a notice whose PDF could not be rendered."""
+    case = selectors.case_visible_to(request.user, public_id)
+    try:
+        notice = notice_retry(case=case, by=request.user)
+        messages.success(request, _("公示 %(number)s 已发布。") % {"number": notice.number if notice else ""})
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(case.get_absolute_url())
 
 
 @login_required

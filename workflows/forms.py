@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from transfers.forms import LargeAmountConfirmationMixin, WanYuanField
+from transfers.limits import AGENCY_NAME_MAX
 from transfers.models import Decision, ExpertOpinion, Valuation
 
 RETURN = ("return", _("退回修改"))
@@ -38,21 +40,34 @@ class PreliminaryReviewForm(TaskForm):
     ACTIONS = [("pass", _("初审通过")), RETURN]
 
 
-class AssessmentForm(TaskForm):
+class AssessmentForm(LargeAmountConfirmationMixin, TaskForm):
     ACTIONS = [("complete", _("评估完成")), RETURN]
     method = forms.ChoiceField(label=_("评估方式"), choices=Valuation.Method.choices, required=False)
-    amount = forms.DecimalField(
-        label=_("评估值（万元）"), max_digits=16, decimal_places=4, min_value=0, required=False
+    agency_name = forms.CharField(
+        label=_("评估机构名称"),
+        max_length=AGENCY_NAME_MAX,
+        required=False,
+        help_text=_("第三方评估机构评估的，填写机构全称（将在公示中公布）。"),
+    )
+    amount = WanYuanField(
+        label=_("评估值（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
     )
     report = forms.FileField(label=_("评估报告"), required=False)
     note = forms.CharField(label=_("评估说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    confirm_amount_fields = ("amount",)
+
+    def amount_in_use(self, name: str, data: dict[str, Any]) -> bool:
+        return data.get("action") == "complete"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("action") == "complete":
             if not data.get("method"):
                 self.add_error("method", _("请选择评估方式。"))
-            if data.get("amount") is None and not data.get("report"):
+            if data.get("method") == Valuation.Method.AGENCY and not (data.get("agency_name") or "").strip():
+                self.add_error("agency_name", _("第三方评估机构评估的，请填写评估机构名称。"))
+            if data.get("amount") is None and not self.has_error("amount") and not data.get("report"):
                 self.add_error("amount", _("请填写评估值或上传评估报告。"))
         return data
 

@@ -110,6 +110,7 @@ class AssessmentView(TaskView):
             method=data["method"],
             amount=data.get("amount"),
             report=data.get("report"),
+            agency_name=data.get("agency_name", ""),
             note=data.get("note", ""),
             comment=data["comment"],
             **self._by(),

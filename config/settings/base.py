@@ -1,8 +1,7 @@
 """Settings shared by every environment."""
 
+import os
 from pathlib import Path
-
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -84,7 +83,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # each named in its own language, never translated
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -112,6 +111,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(CELERY_BROKER_DIR / "out"),
     "data_folder_out": str(CELERY_BROKER_DIR / "out"),
     "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+    # the broadcast exchange's state (kombu writes it to ./control by default): a runtime file
+    "control_folder": str(CELERY_BROKER_DIR / "control"),
     "store_processed": False,
 }
 CELERY_RESULT_BACKEND = None
@@ -121,17 +122,21 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "notifications.tasks.deliver_pending", "schedule": 60.0},
     "fire-workflow-timers": {"task": "workflows.tasks.fire_timers", "schedule": 60.0},
     "close-due-publicity": {"task": "transfers.tasks.close_due_publicity", "schedule": 300.0},
+    "publish-pending-notices": {"task": "transfers.tasks.publish_pending_notices", "schedule": 120.0},
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "noreply@transfers.localhost"
 
-#: the address the public reaches the site at (printed in QR codes and feeds)
-PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+#: the address the public reaches the site at, printed in every notice PDF and QR code (and hashed
+#: with it). Production refuses to issue notices while it is unset or local (transfers/addresses.py).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+NOTICES_REQUIRE_PUBLIC_ADDRESS = False
 # reverse proxies in front of the app whose X-Forwarded-For is trusted (0: the client connects directly)
 TRUSTED_PROXY_HOPS = 0
 
-SOURCE_CODE_URL = "https://example.invalid/achievement-transfer"  # AGPL: where users get the source
+#: AGPL-3.0 §13: where users get the running version's source; empty: this site's own /source/ tarball
+SOURCE_URL = ""
 
 LOGGING = {
     "version": 1,
@@ -146,5 +151,7 @@ LOGGING = {
 }
 
 # the embedded broker's folders and the SQLite/media folder exist before anything starts
-for _folder in (CELERY_BROKER_DIR / "out", CELERY_BROKER_DIR / "processed", MEDIA_ROOT, STATIC_ROOT):
+for _folder in (
+    CELERY_BROKER_DIR / "out", CELERY_BROKER_DIR / "processed", CELERY_BROKER_DIR / "control", MEDIA_ROOT, STATIC_ROOT
+):
     _folder.mkdir(parents=True, exist_ok=True)

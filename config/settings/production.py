@@ -18,7 +18,12 @@ def _env(name: str, default: str | None = None) -> str:
 DEBUG = False
 SECRET_KEY = _env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "localhost").split(",")
-PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "https://localhost")
+# no default: a notice prints this address and is hashed, so production never guesses it (see
+# transfers/checks.py: `check --deploy` fails while it is unset or local, and issuing is refused)
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+NOTICES_REQUIRE_PUBLIC_ADDRESS = True
+# AGPL §13: where network users get the running version's source; empty: /source/ serves this tree
+SOURCE_URL = os.environ.get("DJANGO_SOURCE_URL", "")
 TRUSTED_PROXY_HOPS = int(os.environ.get("DJANGO_TRUSTED_PROXY_HOPS", "1"))  # the TLS proxy
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

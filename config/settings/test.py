@@ -12,3 +12,5 @@ DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
 DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+#: a public address, as production has (tests that need a local one set it themselves)
+PUBLIC_BASE_URL = "https://gongshi.lzu.edu.cn"

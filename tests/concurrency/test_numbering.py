@@ -64,6 +64,21 @@ def test_a_counter_is_gapless_under_contention():
     assert values == list(range(1, 121))
 
 
+def test_cases_filed_at_once_get_distinct_consecutive_references():
+    world = build_world()
+    side = world.a
+    # the year's first case creates the counter; the rush comes after, when only its row lock holds
+    first = file_case(side, title="本年首个申报").reference
+
+    def file(i: int) -> str:
+        return file_case(side, title=f"并发申报{i}").reference
+
+    references, errors = all_at_once(10, file)
+    assert errors == []
+    year = timezone.localtime(clock.now()).year  # the year in China
+    assert [first, *sorted(references)] == [f"AAA-{year}-{n:04d}" for n in range(1, 12)]
+
+
 class Abort(Exception):
     pass
 
@@ -83,12 +98,15 @@ def test_a_rolled_back_allocation_leaves_no_gap():
 def test_notices_published_at_once_get_distinct_consecutive_numbers():
     world = build_world()
     side = world.a
+    # the year's first notice creates the counter; the rush comes after, when only its row lock holds
+    first = Notice.objects.get(case=to_publicity(side, title="本年首个公示")).number
     cases = []
     for n in range(8):
         case = svc.case_submit(case=file_case(side, title=f"并发公示{n}"), by=side.applicant)
         for user, run in [
             (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
             (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
+                                                                   agency_name="甘肃衡信资产评估有限公司",
                                                                    report=pdf())),
             (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert,
                                                                     recommendation="approve", opinion="同意")),
@@ -108,12 +126,13 @@ def test_notices_published_at_once_get_distinct_consecutive_numbers():
     numbers, errors = all_at_once(len(cases), approve)
     assert errors == []
     year = timezone.localtime(clock.now()).year  # the year in China
-    assert sorted(numbers) == [f"AAA-GS-{year}-{n:03d}" for n in range(1, len(cases) + 1)]
+    assert [first, *sorted(numbers)] == [f"AAA-GS-{year}-{n:03d}" for n in range(1, len(cases) + 2)]
 
 
 def test_an_objection_racing_the_officer_never_deadlocks():
     """The public files an objection while the TTO officer withdraws the notice: one of them wins,
     the other is refused with a message; nothing fails (both lock the case first, then the notice)."""
+    from transfers.models import NoticeStatus
     from transfers.services.errors import ActionRefused
     from transfers.services.objections import objection_file
 
@@ -121,7 +140,7 @@ def test_an_objection_racing_the_officer_never_deadlocks():
     side = world.a
     cases = [to_publicity(side, title=f"异议并发{n}") for n in range(4)]
 
-    def race(i: int) -> str:
+    def race(i: int) -> tuple[int, str]:
         case = cases[i // 2]
         try:
             if i % 2:
@@ -131,9 +150,19 @@ def test_an_objection_racing_the_officer_never_deadlocks():
                 objection_file(notice=Notice.objects.get(case=case), name="张三", organisation="", phone="13912345678",
                                email="", relation="公众", reasons="拟交易价格明显偏低，请重新评估后再行公示。")
         except ActionRefused:
-            return "refused"
-        return "done"
+            return i, "refused"
+        return i, "done"
 
     results, errors = all_at_once(2 * len(cases), race)
     assert errors == []
-    assert results.count("done") >= len(cases)
+    outcome = dict(results)
+    for n, case in enumerate(cases):
+        objection, withdrawal = outcome[2 * n], outcome[2 * n + 1]
+        assert sorted([objection, withdrawal]) == ["done", "refused"], (case.reference, objection, withdrawal)
+        case.refresh_from_db()
+        notice = Notice.objects.get(case=case)
+        state = (case.stage, notice.status, notice.objections.count())
+        if objection == "done":  # publicity is suspended for the objection; the notice stays up
+            assert state == (Stage.OBJECTION_REVIEW, NoticeStatus.SUSPENDED, 1)
+        else:  # the notice was withdrawn first: the objection came too late and left nothing
+            assert state == (Stage.DECISION, NoticeStatus.WITHDRAWN, 0)

@@ -29,7 +29,7 @@ def to_publicity(side, **fields):
     for user, run in [
         (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
         (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
-                                                               report=pdf())),
+                                                               agency_name="甘肃衡信资产评估有限公司", report=pdf())),
         (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert, recommendation="approve",
                                                                 opinion="同意")),
         (side.decision_secretary, lambda c: svc.case_decide(case=c, by=side.decision_secretary, outcome="approve",
@@ -130,8 +130,10 @@ def test_objection_suspends_publicity_and_the_reply_is_published(client, world, 
     assert reissued.status == NoticeStatus.IN_PUBLICITY and reissued.ends_at == case.publicity_ends_at
     assert end_before + datetime.timedelta(days=1) <= reissued.ends_at <= end_before + datetime.timedelta(days=5)
     assert "异议经核查不成立" in reissued.correction_reason
-    new_end = timezone.localtime(reissued.ends_at).strftime("%Y-%m-%d %H:%M")
-    assert new_end in pdf_text(reissued.pdf.open("rb").read())
+    end = timezone.localtime(reissued.ends_at)
+    new_end = f"{end.year}年{end.month}月{end.day}日 {end:%H:%M}"  # as official documents write dates
+    text = pdf_text(reissued.pdf.open("rb").read()).replace("\n", "")
+    assert f"截止时间相应调整为 {new_end}" in text and f"至 {new_end}" in text
     page = client.get(notice.get_current_url()).content.decode()
     assert "异议不成立" in page and "张三" not in page
     assert_flow_agrees(case)
@@ -208,12 +210,12 @@ def test_html_in_fields_is_escaped_and_nothing_is_fetched(client, world, monkeyp
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    evil = '<img src="http://127.0.0.1:9/x.png"><script>alert(1)</script>'
+    evil = '<img src="http://127.0.0.1:9/x"><script>alert(1)</script>'  # within the 60 characters
     case = to_publicity(world.a, counterparty_name=evil, price_terms='<link rel=stylesheet href="https://e.invalid/x.css">')
     notice = Notice.objects.get(case=case)
     html = client.get(notice.get_current_url()).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
-    assert '<img src="http://127.0.0.1:9/x.png">' not in html
+    assert '<img src="http://127.0.0.1:9/x">' not in html
     assert "<script>" in pdf_text(notice.pdf.open("rb").read())  # shown as text in the PDF, not run
     assert attempts == []
 
@@ -294,9 +296,12 @@ def test_a_year_without_a_holiday_calendar_is_flagged_to_the_tto(client, world):
     with clock.travel_to(datetime.datetime(2026, 12, 21, 10, 0, tzinfo=CHINA)):
         case = to_publicity(world.a)
     notice = Notice.objects.get(case=case)
-    assert "2027" in notice.clock_note
+    assert notice.calendar_fallback_years == [2027]
     client.force_login(world.a.tto_officer)
-    assert notice.clock_note in client.get(case.get_absolute_url()).content.decode()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "2027 年的法定节假日安排尚未收录" in page and "请核对截止时间" in page
+    client.cookies["django_language"] = "en"  # stored as years: read in the reader's language
+    assert "2027 年的法定节假日安排尚未收录" not in client.get(case.get_absolute_url()).content.decode()
 
 
 def test_terminating_after_an_objection_answers_it(client, world):

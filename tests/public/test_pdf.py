@@ -31,7 +31,7 @@ def test_a_package_of_many_achievements_repeats_the_header_and_never_cuts_a_row(
     data = Notice.objects.get(case=case).pdf.open("rb").read()
     pages = pages_text(data)
     assert len(pages) >= 2
-    assert all("成果名称" in page and "专利号/登记号" in page for page in pages[: len(pages) - 1])
+    assert all("成果名称" in page and "专利号/申请号/登记号" in page for page in pages[: len(pages) - 1])
     for n in range(1, 31):
         title = f"成果{n}号：一种耐旱马铃薯种薯快速繁育方法"
         assert sum(title in page for page in pages) == 1, (n, "row cut across pages or missing")

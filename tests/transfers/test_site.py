@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -65,11 +66,18 @@ def test_rule_pack_edit_creates_a_version_and_pinned_cases_keep_theirs(world):
     assert a.institution.rule_pack == v2
     case.refresh_from_db()
     assert case.rule_pack == v1 and case.rule_pack.publicity_days == 15
-    with pytest.raises(Exception):  # noqa: B017 - the floor of 15 days is enforced
+    # the floor of 15 days (国发〔2016〕16号) is enforced: no version 3, the institution keeps v2
+    with pytest.raises(ValidationError) as refusal:
         rule_pack_new_version(base=v2, changes={"publicity_days": 10})
+    assert [e.code for e in refusal.value.error_dict["publicity_days"]] == ["min_value"]
+    assert list(RulePack.objects.filter(code=v1.code).values_list("version", flat=True)) == [v2.version, v1.version]
+    a.institution.refresh_from_db()
+    assert a.institution.rule_pack == v2
+    # versions are immutable
     v1.name = "changed"
-    with pytest.raises(Exception):  # noqa: B017 - versions are immutable
+    with pytest.raises(ValidationError) as refusal:
         v1.save()
+    assert refusal.value.code == "rulepack_immutable"
     assert RulePack.objects.get(pk=v1.pk).name != "changed"
 
 
@@ -85,10 +93,17 @@ def test_every_rule_value_carries_its_clause():
         assert "15日" in pack.clause("publicity_days")
 
 
-@pytest.mark.parametrize("amount", ["0.0001", "12.3456", "99999999.9999", "4", "123456789012.0000"])
+@pytest.mark.parametrize("amount", ["0.0001", "12.3456", "99999999.9999", "4", "12345678.9012"])
 def test_price_amounts_round_trip_exactly(world, amount):
     case = file_case(world.a, price_amount=Decimal(amount))
     assert TransferCase.objects.get(pk=case.pk).price_amount == Decimal(amount)
+
+
+def test_an_amount_beyond_what_the_demo_database_holds_exactly_is_refused(world):
+    """Twelve significant digits at most: SQLite stores decimals as doubles (exact to 15 digits)."""
+    with pytest.raises(ActionRefused) as refused:
+        file_case(world.a, price_amount=Decimal("123456789012.0000"))
+    assert refused.value.code == "amount" and not TransferCase.objects.exists()
 
 
 def test_royalty_price_keeps_the_terms_as_written(world):

@@ -186,7 +186,9 @@ def test_package_case_of_three_achievements_goes_through(world):
         (a.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=a.tto_officer)),
         (
             a.assessor,
-            lambda c: svc.case_complete_assessment(case=c, by=a.assessor, method="agency", report=pdf()),
+            lambda c: svc.case_complete_assessment(
+                case=c, by=a.assessor, method="agency", agency_name="甘肃衡信资产评估有限公司", report=pdf()
+            ),
         ),
         (
             a.expert,

@@ -4,6 +4,8 @@ withdrawal (from the case page and from the revise task), objections dismissed/u
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,10 +13,16 @@ from django.urls import reverse
 from tests.factories import assert_flow_agrees, file_case, pdf
 from tests.workflows.test_lifecycle_http import act
 from transfers import clock
-from transfers.models import Stage
+from transfers.models import NoticeStatus, Stage
 from transfers.services import cases as svc
+from transfers.services import filing
+from transfers.services.errors import ActionRefused
+from transfers.services.filing import InventorData
+from transfers.services.notices import current_notice
 
 pytestmark = pytest.mark.django_db
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def steps(a):
@@ -139,17 +147,24 @@ def test_withdraw_is_refused_during_publicity(client, world):
 
 
 def test_objection_dismissed_resumes_with_the_remaining_time(client, world):
+    """National rules: 15 natural days counted from the day after publication, ending at 17:00 China
+    time; the day of the pause counts as used, the days left run again from the day after the
+    dismissal. March 2025 has no public holiday."""
     a = world.a
-    case = walk_to(client, world, Stage.PUBLICITY)
-    ends = case.publicity_ends_at
-    act(
-        client,
-        a.tto_officer,
-        case,
-        {"action": "objection", "comment": "收到实名书面异议"},
-        Stage.OBJECTION_REVIEW,
-    )
-    with clock.travel_to(clock.now() + datetime.timedelta(days=3)):
+    with clock.travel_to(datetime.datetime(2025, 3, 3, 10, 0, tzinfo=CHINA)):  # Monday: approved, published
+        case = walk_to(client, world, Stage.PUBLICITY)
+    # days 1..15 are 4..18 March
+    assert case.publicity_ends_at == datetime.datetime(2025, 3, 18, 17, 0, tzinfo=CHINA)
+    with clock.travel_to(datetime.datetime(2025, 3, 7, 10, 0, tzinfo=CHINA)):  # Friday: suspended
+        act(
+            client,
+            a.tto_officer,
+            case,
+            {"action": "objection", "comment": "收到实名书面异议"},
+            Stage.OBJECTION_REVIEW,
+        )
+    # 4..7 March are used (4 days), 11 remain
+    with clock.travel_to(datetime.datetime(2025, 3, 10, 15, 0, tzinfo=CHINA)):  # Monday: dismissed
         act(
             client,
             a.tto_officer,
@@ -157,8 +172,13 @@ def test_objection_dismissed_resumes_with_the_remaining_time(client, world):
             {"action": "dismiss", "comment": "异议不成立，已书面答复"},
             Stage.PUBLICITY,
         )
-    assert case.publicity_ends_at - ends >= datetime.timedelta(days=3)
+    # the 11 days are 11..21 March: publicity now ends on Friday 21 March at 17:00
+    resumed_end = datetime.datetime(2025, 3, 21, 17, 0, tzinfo=CHINA)
+    assert case.publicity_ends_at == resumed_end
     assert case.publicity_paused_at is None
+    # the public reads the same end on the notice, reissued and back in publicity
+    notice = current_notice(case)
+    assert (notice.ends_at, notice.status, notice.version) == (resumed_end, NoticeStatus.IN_PUBLICITY, 2)
 
 
 def test_objection_upheld_goes_back_to_decision(client, world):
@@ -204,7 +224,9 @@ def test_terminate_from_outside_a_task_cancels_the_flow(world):
         (a.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=a.tto_officer)),
         (
             a.assessor,
-            lambda c: svc.case_complete_assessment(case=c, by=a.assessor, method="agency", report=pdf()),
+            lambda c: svc.case_complete_assessment(
+                case=c, by=a.assessor, method="agency", agency_name="甘肃中诚信资产评估有限公司", report=pdf()
+            ),
         ),
         (
             a.expert,
@@ -255,10 +277,23 @@ def test_returned_case_inventors_are_corrected_and_checked(client, world):
     client.force_login(a.tto_officer)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "李𡈽" in page and "与第 1 版相比的修改" in page
-    # once under review again, the inventors are locked
+    # once under review again, the inventors are locked: a valid change is refused with a message
+    filed = [("王𠮷祥", 50), ("马堃", 30), ("李𡈽", 20)]
     client.force_login(a.applicant)
-    assert client.post(url, good).status_code == 302  # redirected with a message, nothing changed
-    assert achievement.inventors.count() == 3
+    change = {**good, "inv-0-share": "40", "inv-1-share": "35", "inv-2-share": "25"}
+    response = client.post(url, change, follow=True)
+    assert response.redirect_chain == [(case.get_absolute_url(), 302)]
+    assert "案件当前处于“初审”环节，不能修改。" in response.content.decode()
+    assert [(i.name, i.share) for i in achievement.inventors.all()] == filed
+    # and so is the service behind the page, whoever calls it
+    with pytest.raises(ActionRefused) as refusal:
+        filing.achievement_set_inventors(
+            achievement=achievement,
+            by=a.applicant,
+            inventors=[InventorData(name="王𠮷祥", share=Decimal(40)), InventorData(name="马堃", share=Decimal(60))],
+        )
+    assert refusal.value.code == "locked"
+    assert [(i.name, i.share) for i in achievement.inventors.all()] == filed
 
 
 def test_a_task_that_is_not_yours_is_refused_with_a_message(client, world):

@@ -121,11 +121,15 @@ def role_holders(institution_id: int, roles: Any) -> QuerySet[Any]:
 
 
 def notice_public_list() -> QuerySet[Any]:
-    """Every notice is public from its publication on (notices exist only once a case is approved
-    for publicity); drafts and cases under review never have one."""
-    from ..models import Notice
+    """Every notice is public from its publication on: once its PDF and hash exist (a numbered
+    notice still being rendered is not); drafts and cases under review never have one."""
+    from ..models import Notice, NoticeStatus
 
-    return Notice.objects.select_related("institution", "case")
+    return (
+        Notice.objects.select_related("institution", "case")
+        .exclude(status=NoticeStatus.PENDING)
+        .exclude(pdf_sha256="")
+    )
 
 
 def notice_public_get(number: str, version: int | None = None) -> Any:

@@ -15,13 +15,14 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from .. import clock, events
+from ..limits import AGENCY_NAME_MAX, COMMENT_MAX, OBJECTION_REPLY_MAX, PUBLIC_REASON_MAX
 from ..models import (
     ACTION_LABELS,
     AttachmentKind,
@@ -35,6 +36,8 @@ from ..models import (
     Valuation,
 )
 from ..publicity_clock import ClockRules, publicity_deadline, resume_deadline
+from ..validators import MAX_WAN_YUAN
+from ..wording import long_datetime
 from .attachments import attachment_store
 from .errors import ActionRefused
 from .notices import current_notice, notice_follow_case, notice_publish, notice_publish_correction
@@ -85,10 +88,25 @@ def _guard(locked: TransferCase, action: str, by: Any) -> None:
         )
 
 
-def require_text(value: str, label: Promise | str) -> str:
+def require_text(value: str, label: Promise | str, *, max_length: int = COMMENT_MAX) -> str:
+    """The text, stripped; refused when empty, longer than ``max_length`` or holding a NUL byte
+    (PostgreSQL refuses those in text)."""
     value = (value or "").strip()
     if not value:
         raise ActionRefused(_("请填写%(field)s。") % {"field": label}, code="required")
+    return limit_text(value, label, max_length=max_length)
+
+
+def limit_text(value: str, label: Promise | str, *, max_length: int = COMMENT_MAX) -> str:
+    """Optional text within its cap (see ``transfers.limits``)."""
+    if "\x00" in value:
+        raise ActionRefused(_("%(field)s含有无法保存的控制字符。") % {"field": label}, code="invalid")
+    if len(value) > max_length:
+        raise ActionRefused(
+            _("%(field)s最多 %(max)d 字（目前 %(count)d 字）。")
+            % {"field": label, "max": max_length, "count": len(value)},
+            code="too_long",
+        )
     return value
 
 
@@ -98,10 +116,13 @@ def _fire(
     *,
     by: Any,
     comment: str = "",
+    note: str = "",
+    note_params: dict[str, Any] | None = None,
     ip: str | None = None,
     before_save: Callable[[TransferCase], None] | None = None,
 ) -> TransferCase:
-    """Fire the transition on the locked row, then audit and emit, all in the caller's transaction."""
+    """Fire the transition on the locked row, then audit and emit, all in the caller's transaction.
+    ``note`` is a system note's code (``SYSTEM_NOTES``), stored as a code and rendered when read."""
     method = getattr(locked, action)
     allowed = can_proceed(method) if by is None and action in SYSTEM_ACTIONS else has_transition_perm(method, by)
     if not allowed:
@@ -116,7 +137,8 @@ def _fire(
         before_save(locked)
     locked.save()
     notice_follow_case(case=locked, reason=comment)
-    record_audit(locked, by=by, action=action, from_stage=from_stage, comment=comment, ip=ip)
+    record_audit(locked, by=by, action=action, from_stage=from_stage, comment=comment, note=note,
+                 note_params=note_params, ip=ip)
     events.emit(
         events.CaseTransitioned(
             case=locked,
@@ -125,6 +147,8 @@ def _fire(
             to_stage=locked.stage,
             actor=by,
             comment=comment,
+            note=note,
+            note_params=note_params or {},
         )
     )
     return locked
@@ -144,6 +168,8 @@ def _simple(
         _guard(locked, action, by)
         if comment_label is not None:
             comment = require_text(comment, comment_label)
+        else:
+            comment = limit_text(comment, gettext_lazy("意见"))
         return _fire(locked, action, by=by, comment=comment, ip=ip)
 
 
@@ -211,15 +237,24 @@ def case_complete_assessment(
     method: str,
     amount: Decimal | None = None,
     report: UploadedFile | None = None,
+    agency_name: str = "",
     note: str = "",
     comment: str = "",
     ip: str | None = None,
 ) -> TransferCase:
-    """Record the valuation (an amount, an agency's report, or both) and move to demonstration."""
+    """Record the valuation (an amount, an agency's report, or both) and move to demonstration. An
+    agency's valuation names the agency: the notice prints it beside the value."""
     if amount is None and report is None:
         raise ActionRefused(CONDITION_MESSAGES["complete_assessment"], code="condition")
-    if amount is not None and (not isinstance(amount, Decimal) or amount < 0):
-        raise ActionRefused(_("评估值必须是不小于 0 的金额。"), code="amount")
+    if amount is not None and (not isinstance(amount, Decimal) or amount < 0 or amount > MAX_WAN_YUAN):
+        raise ActionRefused(_("评估值必须是不小于 0、不超过 99,999,999.9999 万元的金额。"), code="amount")
+    agency_name = (agency_name or "").strip()
+    note = limit_text((note or "").strip(), gettext_lazy("评估说明"))
+    comment = limit_text((comment or "").strip(), gettext_lazy("意见"))
+    if method == Valuation.Method.AGENCY:
+        agency_name = require_text(agency_name, gettext_lazy("评估机构名称"), max_length=AGENCY_NAME_MAX)
+    else:
+        agency_name = ""
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, "complete_assessment", by)
@@ -232,6 +267,7 @@ def case_complete_assessment(
             case=locked,
             revision=locked.revision,
             method=method,
+            agency_name=agency_name,
             amount=amount,
             report=stored,
             note=note,
@@ -266,6 +302,10 @@ def case_complete_demonstration(
 # 决策 decision → 公示 publicity
 
 
+#: no decision of a Chinese university's decision body on a transfer predates the People's Republic
+EARLIEST_DECISION = datetime.date(1949, 1, 1)
+
+
 def clock_rules(case: TransferCase) -> ClockRules:
     return ClockRules.from_rule_pack(case.applicable_rule_pack)
 
@@ -288,13 +328,16 @@ def case_decide(
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, action, by)
-        body = require_text(body, gettext_lazy("决策机构"))
+        body = require_text(body, gettext_lazy("决策机构"), max_length=200)
         if decided_on is None:
             raise ActionRefused(_("请填写决策日期。"), code="required")
-        if decided_on > clock.now().date():
-            raise ActionRefused(_("决策日期不能晚于今天。"), code="date")
+        if decided_on > clock.china_today():
+            raise ActionRefused(_("决策日期不能晚于今天（北京时间）。"), code="date")
+        if decided_on < EARLIEST_DECISION:
+            raise ActionRefused(_("决策日期不能早于 1949 年，请核对。"), code="date")
         if minutes is None:
             raise ActionRefused(_("请上传决策会议纪要。"), code="required")
+        comment = limit_text((comment or "").strip(), gettext_lazy("意见"))
         stored = attachment_store(case=locked, by=by, kind=AttachmentKind.DECISION_MINUTES, upload=minutes)
         Decision.objects.create(
             case=locked,
@@ -317,7 +360,7 @@ def case_decide(
 
         locked = _fire(locked, action, by=by, comment=comment, ip=ip, before_save=open_publicity)
         if action == "approve":
-            notice_publish(case=locked, note=deadline.note)
+            notice_publish(case=locked, fallback_years=deadline.fallback_years)
         return locked
 
 
@@ -325,17 +368,23 @@ def case_decide(
 # 公示 publicity: objections and the end of the period
 
 
-def case_raise_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
+def case_raise_objection(
+    *, case: TransferCase, by: Any, comment: str = "", note: str = "", note_params: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> TransferCase:
     """Record that an objection was received: publicity is suspended and its clock stops."""
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, "raise_objection", by)
-        comment = require_text(comment, gettext_lazy("异议内容摘要"))
+        comment = limit_text(comment, gettext_lazy("异议内容摘要"))
 
         def pause(c: TransferCase) -> None:
             c.publicity_paused_at = clock.now()
 
-        return _fire(locked, "raise_objection", by=by, comment=comment, ip=ip, before_save=pause)
+        if not comment and not note:
+            raise ActionRefused(_("请填写%(field)s。") % {"field": gettext_lazy("异议内容摘要")}, code="required")
+        return _fire(locked, "raise_objection", by=by, comment=comment, note=note, note_params=note_params, ip=ip,
+                     before_save=pause)
 
 
 def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str | None = None) -> TransferCase:
@@ -343,16 +392,19 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, "dismiss_objection", by)
-        reply = require_text(reply, gettext_lazy("答复意见"))
+        reply = require_text(reply, gettext_lazy("答复意见"), max_length=OBJECTION_REPLY_MAX)
 
         restart = locked.applicable_rule_pack.objection_restarts_clock
 
+        fallback_years: tuple[int, ...] = ()
+
         def resume(c: TransferCase) -> None:
+            nonlocal fallback_years
             if c.publicity_paused_at is not None and c.publicity_ends_at is not None:
-                c.publicity_ends_at = resume_deadline(
-                    c.publicity_paused_at, clock.now(), c.publicity_ends_at, clock_rules(c),
-                    restart=restart,
-                ).ends_at
+                deadline = resume_deadline(
+                    c.publicity_paused_at, clock.now(), c.publicity_ends_at, clock_rules(c), restart=restart
+                )
+                c.publicity_ends_at, fallback_years = deadline.ends_at, deadline.fallback_years
             c.publicity_paused_at = None
 
         _resolve_objections(locked, Objection.Outcome.DISMISSED, reply)
@@ -360,10 +412,10 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
         notice = current_notice(locked)
         if notice is not None and notice.ends_at != locked.publicity_ends_at:
             # the printed end is no longer true: the notice is reissued with the new end, its reason public
-            end = timezone.localtime(locked.publicity_ends_at).strftime("%Y-%m-%d %H:%M")
-            with translation.override("zh-hans"):
+            with translation.override("zh-hans"):  # printed in the notice: Chinese, like all of it
+                end = long_datetime(locked.publicity_ends_at)
                 reason = _("公示期间收到的异议经核查不成立，公示恢复，截止时间相应调整为 %(end)s。") % {"end": end}
-            notice_publish_correction(case=locked, reason=reason)
+            notice_publish_correction(case=locked, reason=reason, fallback_years=fallback_years)
         return locked
 
 
@@ -372,7 +424,7 @@ def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str 
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, "uphold_objection", by)
-        comment = require_text(comment, gettext_lazy("处理意见"))
+        comment = require_text(comment, gettext_lazy("处理意见"), max_length=OBJECTION_REPLY_MAX)
         _resolve_objections(locked, Objection.Outcome.UPHELD, comment)
         return _fire(locked, "uphold_objection", by=by, comment=comment, ip=ip)
 
@@ -390,7 +442,7 @@ def case_withdraw_notice(*, case: TransferCase, by: Any, reason: str, ip: str | 
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, "withdraw_notice", by)
-        reason = require_text(reason, gettext_lazy("撤回公示的原因"))
+        reason = require_text(reason, gettext_lazy("撤回公示的原因"), max_length=PUBLIC_REASON_MAX)
 
         def close_publicity(c: TransferCase) -> None:
             c.publicity_paused_at = None
@@ -399,10 +451,14 @@ def case_withdraw_notice(*, case: TransferCase, by: Any, reason: str, ip: str | 
 
 
 def case_finish_publicity(
-    *, case: TransferCase, by: Any, comment: str = "", ip: str | None = None
+    *, case: TransferCase, by: Any, comment: str = "", note: str = "", ip: str | None = None
 ) -> TransferCase:
     """The period is over with no open objection: implementation begins."""
-    return _simple("finish_publicity", case=case, by=by, comment=comment, ip=ip)
+    with transaction.atomic():
+        locked = lock_case(case)
+        _guard(locked, "finish_publicity", by)
+        return _fire(locked, "finish_publicity", by=by, comment=limit_text(comment, gettext_lazy("意见")), note=note,
+                     ip=ip)
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,7 +486,7 @@ def _close(action: str, label: Promise, *, case: TransferCase, by: Any, reason: 
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, action, by)
-        reason = require_text(reason, label)
+        reason = require_text(reason, label, max_length=PUBLIC_REASON_MAX)
         if locked.stage == Stage.OBJECTION_REVIEW:  # terminated because the objection stands: it is answered
             _resolve_objections(locked, Objection.Outcome.UPHELD, reason)
 
@@ -451,7 +507,15 @@ def case_terminate(*, case: TransferCase, by: Any, reason: str, ip: str | None =
 
 
 def record_audit(
-    case: TransferCase, *, by: Any, action: str, from_stage: str, comment: str = "", ip: str | None = None
+    case: TransferCase,
+    *,
+    by: Any,
+    action: str,
+    from_stage: str,
+    comment: str = "",
+    note: str = "",
+    note_params: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> AuditEvent:
     """One line of the case's append-only trail, to the stage the case is in now."""
     return AuditEvent.objects.create(
@@ -463,6 +527,8 @@ def record_audit(
         to_stage=case.stage,
         revision=case.revision,
         comment=comment,
+        note=note,
+        note_params=note_params or {},
         ip=ip,
     )
 

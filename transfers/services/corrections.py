@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import clock, permissions
+from ..limits import CORRECTION_REASON_MAX
 from ..models import ACTION_LABELS, Notice, Role, Stage, TransferCase
 from ..publicity_clock import publicity_deadline
 from .cases import clock_rules, lock_case, record_audit, require_text
@@ -43,20 +44,20 @@ def case_correct_notice(
                 _("您没有在本案件当前环节执行“%(action)s”的权限。") % {"action": ACTION_LABELS["correct_notice"]},
                 code="forbidden",
             )
-        reason = require_text(reason, gettext_lazy("更正原因"))
+        reason = require_text(reason, gettext_lazy("更正原因"), max_length=CORRECTION_REASON_MAX)
         cleaned = clean_correction(fields)
         changed = {k: v for k, v in cleaned.items() if getattr(locked, k) != v}
         if not changed:
             raise ActionRefused(_("更正内容与现行公示相同，无需更正。"), code="unchanged")
         for name, value in changed.items():
             setattr(locked, name, value)
-        note = ""
+        fallback_years: tuple[int, ...] | None = None
         if locked.applicable_rule_pack.correction_restarts_clock:
             deadline = publicity_deadline(clock.now(), clock_rules(locked))
             locked.publicity_started_at = clock.now()
             locked.publicity_ends_at = deadline.ends_at
-            note = deadline.note
+            fallback_years = deadline.fallback_years
         locked.save(update_fields=[*changed, "publicity_started_at", "publicity_ends_at"])
-        notice = notice_publish_correction(case=locked, reason=reason, note=note)
+        notice = notice_publish_correction(case=locked, reason=reason, fallback_years=fallback_years)
         record_audit(locked, by=by, action="correct_notice", from_stage=locked.stage, comment=reason, ip=ip)
         return notice

@@ -11,14 +11,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
 from ..models import Achievement, Institution, Inventor, Role, Stage, TransferCase
-from ..validators import validate_achievement_number, validate_credit_code
+from ..validators import MAX_WAN_YUAN, validate_achievement, validate_credit_code
 from . import numbering
 from .attachments import attachment_store, check_upload
-from .cases import record_creation
+from .cases import limit_text, record_creation
 from .errors import ActionRefused
 
 EDITABLE_STAGES = (Stage.DRAFT, Stage.RETURNED)
@@ -42,6 +43,9 @@ class AchievementData:
     abstract: str = ""
     keywords: str = ""
     achieved_on: datetime.date | None = None
+    #: 申请日 (every patent kind) and 授权公告日 (granted patents only)
+    application_date: datetime.date | None = None
+    granted_on: datetime.date | None = None
     inventors: Sequence[InventorData] = ()
 
 
@@ -84,13 +88,19 @@ def _require_filer(user: Any, institution: Institution) -> None:
 
 
 def achievement_create(*, institution: Institution, by: Any, data: AchievementData) -> Achievement:
-    """Create an achievement of the institution with its inventors (shares summing to 100)."""
+    """Create an achievement of the institution with its inventors (shares summing to 100). A
+    patent's number, application date and grant date must agree with its kind
+    (``validators.validate_achievement``)."""
     _require_filer(by, institution)
     title = data.title.strip()
     if not title:
         raise ActionRefused(_("请填写成果名称。"), code="required")
+    within_limits(Achievement, {"title": title, "field": data.field, "keywords": data.keywords,
+                                "number_as_entered": data.number})
+    for inventor in data.inventors:
+        within_limits(Inventor, {"name": inventor.name})
     try:
-        number = validate_achievement_number(data.kind, data.number)
+        number = validate_achievement(data.kind, data.number, data.application_date, data.granted_on)
     except ValidationError as exc:
         raise _refuse_validation(exc) from exc
     check_inventors(data.inventors, title)
@@ -114,6 +124,8 @@ def achievement_create(*, institution: Institution, by: Any, data: AchievementDa
             abstract=data.abstract.strip(),
             keywords=data.keywords.strip(),
             achieved_on=data.achieved_on,
+            application_date=data.application_date,
+            granted_on=data.granted_on,
             created_by=by,
             created_at=clock.now(),
         )
@@ -164,8 +176,19 @@ def clean_correction(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def within_limits(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Every text within its field's ``max_length`` and free of NUL bytes, or a translated refusal
+    naming the field (PostgreSQL would refuse it with an error page; SQLite would store it)."""
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        max_length = getattr(field, "max_length", None)
+        if isinstance(value, str) and max_length:
+            values[name] = limit_text(value.strip(), field.verbose_name, max_length=max_length)  # type: ignore[union-attr]
+    return values
+
+
 def _clean_case_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    cleaned = {k: fields.get(k) for k in CASE_FIELDS if k in fields}
+    cleaned = within_limits(TransferCase, {k: fields.get(k) for k in CASE_FIELDS if k in fields})
     code = (cleaned.get("counterparty_credit_code") or "").strip()
     if code:
         try:
@@ -175,8 +198,8 @@ def _clean_case_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if cleaned.get("related_party") and not (cleaned.get("related_party_statement") or "").strip():
         raise ActionRefused(_("关联交易须填写关联关系说明。"), code="related_party")
     amount = cleaned.get("price_amount")
-    if amount is not None and (not isinstance(amount, Decimal) or amount < 0):
-        raise ActionRefused(_("金额必须是不小于 0 的数。"), code="amount")
+    if amount is not None and (not isinstance(amount, Decimal) or amount < 0 or amount > MAX_WAN_YUAN):
+        raise ActionRefused(_("金额必须是不小于 0、不超过 99,999,999.9999 万元的数。"), code="amount")
     if amount is None and not (cleaned.get("price_terms") or "").strip():
         raise ActionRefused(_("请填写金额，或按合同原文填写价款条款（如提成比例）。"), code="price")
     return cleaned
@@ -205,7 +228,7 @@ def case_create(
     for _kind, upload in attachments:
         check_upload(upload)
     with transaction.atomic():
-        year = clock.now().astimezone(datetime.timezone(datetime.timedelta(hours=8))).year
+        year = clock.china_today().year
         seq = numbering.next_value(f"case:{institution.code}:{year}")
         case = TransferCase.objects.create(
             institution=institution,

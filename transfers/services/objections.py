@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import clock, events
+from ..limits import OBJECTION_REASONS_MAX
 from ..models import Notice, Objection
 from . import numbering
 from .attachments import check_upload
-from .cases import case_raise_objection, lock_case
+from .cases import case_raise_objection, limit_text, lock_case, require_text
 from .errors import ActionRefused
 
 EVIDENCE_KINDS = {"pdf", "png", "jpeg"}
@@ -32,6 +34,12 @@ def objection_file(
     """File an objection against a notice in publicity; the case goes to objection review."""
     if evidence is not None:
         check_upload(evidence, allowed=EVIDENCE_KINDS)
+    name = require_text(name, gettext_lazy("姓名"), max_length=100)
+    relation = require_text(relation, gettext_lazy("与公示事项的关系"), max_length=200)
+    reasons = require_text(reasons, gettext_lazy("异议理由"), max_length=OBJECTION_REASONS_MAX)
+    organisation = limit_text((organisation or "").strip(), gettext_lazy("工作单位"), max_length=200)
+    phone = limit_text((phone or "").strip(), gettext_lazy("电话"), max_length=40)
+    email = limit_text((email or "").strip(), gettext_lazy("电子邮箱"), max_length=254)
     with transaction.atomic():
         # the case first, then the notice: the order every other service locks them in (no deadlock)
         lock_case(notice.case)
@@ -52,8 +60,9 @@ def objection_file(
             filed_at=clock.now(),
         )
         objection.save()
-        summary = _("收到实名书面异议，受理编号 %(number)s。") % {"number": objection.confirmation}
-        case_raise_objection(case=notice.case, by=None, comment=summary)
+        case_raise_objection(
+            case=notice.case, by=None, note="objection_received", note_params={"number": objection.confirmation}
+        )
         events.emit(events.ObjectionFiled(objection=objection))
         if evidence is not None:
             # written last: nothing that can still fail in this transaction leaves a file behind

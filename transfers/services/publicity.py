@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.utils import translation
-from django.utils.translation import gettext as _
-
 from .. import clock
 from ..models import Stage, TransferCase
 from .cases import case_finish_publicity
@@ -23,9 +19,7 @@ def publicity_close_due() -> list[str]:
     due = TransferCase.objects.filter(stage=Stage.PUBLICITY, publicity_ends_at__lte=clock.now()).order_by("pk")
     for case in due:
         try:
-            with translation.override(settings.LANGUAGE_CODE):  # stored once, in the site's language
-                comment = _("公示期满，无异议，自动进入实施。")
-            case_finish_publicity(case=case, by=None, comment=comment)
+            case_finish_publicity(case=case, by=None, note="publicity_over")
         except ActionRefused:
             logger.info("publicity of %s not closed (changed meanwhile)", case.reference)
             continue

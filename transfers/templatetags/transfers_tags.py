@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from .. import wording
 from ..models import AchievementKind, PriceKind, PricingMethod, TransferMode, Valuation
 from ..validators import format_wan_yuan, wan_yuan_to_capitals
 
@@ -53,3 +57,47 @@ def frozen(content: dict[str, Any], field: str) -> str:
     if language.startswith("zh") or not code or choices is None or code not in choices.values:
         return words
     return str(choices(code).label)
+
+
+#: how many characters of a title stay together on its last line (never one alone)
+TITLE_TAIL = 3
+
+
+@register.filter
+def keep_last_together(text: str) -> SafeString:
+    """The text, escaped, with its last characters joined so that a wrapped title never leaves a
+    single character on its last line (CJK text may break between any two characters)."""
+    text = str(text)
+    if len(text) <= TITLE_TAIL:
+        return format_html('<span class="nobr">{}</span>', text)
+    return format_html('{}<span class="nobr">{}</span>', text[:-TITLE_TAIL], text[-TITLE_TAIL:])
+
+
+@register.filter
+def long_date(value: datetime.date | datetime.datetime | None) -> str:
+    return wording.long_date(value)
+
+
+@register.filter
+def long_datetime(value: datetime.datetime | None) -> str:
+    return wording.long_datetime(value)
+
+
+@register.filter
+def iso_long_date(value: str) -> str:
+    """A frozen ISO date (``2023-03-02``) as ``long_date`` writes it."""
+    try:
+        return long_date(datetime.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def join_names(items: Any) -> str:
+    return mark_safe(wording.join_names(conditional_escape(i) for i in items or []))  # each name escaped
+
+
+@register.filter
+def money(wan_yuan: Any) -> str:
+    """An amount in 万元 as the reader's language writes it (``12.5 万元`` / ``CNY 125,000``)."""
+    return wording.money(wan_yuan)

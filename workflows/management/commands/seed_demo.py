@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from transfers import clock
+from transfers.addresses import public_base_url
 from transfers.models import Institution, Membership, Notice, Role, RulePack, Stage, TransferCase
 from transfers.services import cases as svc
 from transfers.services.corrections import case_correct_notice
@@ -34,6 +35,8 @@ INSTITUTIONS = [
         "email": "tto@lzu.example.cn",
         "phone": "0931-8912345",
         "address": "甘肃省兰州市城关区天水南路222号 科技成果转化办公室",
+        "office": "科技成果转化办公室",
+        "objection_office": "",
     },
     {
         "code": "LDU",
@@ -42,6 +45,8 @@ INSTITUTIONS = [
         "email": "kjc@ldxy.example.cn",
         "phone": "0934-8632000",
         "address": "甘肃省庆阳市西峰区兰州路45号 科技处",
+        "office": "科技处",
+        "objection_office": "纪委办公室",
     },
 ]
 
@@ -113,9 +118,15 @@ def patent_number(year: int, kind_digit: int, serial: int) -> str:
 class Command(BaseCommand):
     help = "Create demo institutions, users for every role and cases in every stage (idempotent)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["logins_only"]:
+            self._print_logins()
+            return
         User = get_user_model()
-        logins: list[tuple[str, str, str]] = []
+        walks: list[tuple[Institution, dict[str, Any]]] = []
         with transaction.atomic():
             if not User.objects.filter(username="admin").exists():
                 User.objects.create_superuser("admin", "admin@example.cn", DEMO_PASSWORD)
@@ -130,6 +141,8 @@ class Command(BaseCommand):
                         "contact_email": spec["email"],
                         "contact_phone": spec["phone"],
                         "address": spec["address"],
+                        "office_name": spec["office"],
+                        "objection_office": spec["objection_office"],
                     },
                 )
                 users: dict[str, Any] = {}
@@ -143,15 +156,30 @@ class Command(BaseCommand):
                     user.save()
                     Membership.objects.get_or_create(user=user, institution=institution, role=role)
                     users[role] = user
-                    logins.append((username, str(role.label), spec["name"]))
                 if not TransferCase.objects.filter(institution=institution).exists():
-                    self._walk_cases(institution, users)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
-        )
-        self.stdout.write("  admin                (superuser, /admin/)")
-        for username, label, name in logins:
-            self.stdout.write(f"  {username:<20} {label} · {name}")
+                    walks.append((institution, users))
+        # each step commits on its own, as a real one does: a notice is rendered after its approval commits
+        for institution, users in walks:
+            self._walk_cases(institution, users)
+        self._check_printed_address()
+        self._print_logins()
+
+    def _check_printed_address(self) -> None:
+        """Demo notices print the address the demo is served at; say so if an older run printed another."""
+        printed = Notice.objects.exclude(printed_base_url=public_base_url()).values_list("printed_base_url", flat=True)
+        others = set(printed)
+        if others:
+            self.stdout.write(self.style.WARNING(
+                f"Demo notices in this database print {', '.join(sorted(others))}, not {public_base_url()}: "
+                "their QR codes lead elsewhere. `make run PORT=N` keeps one database per port (var/db-N.sqlite3)."
+            ))
+
+    def _print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
+        self.stdout.write("  admin                superuser, /admin/")
+        for spec in INSTITUTIONS:
+            for role, (suffix, _last, _first) in PEOPLE.items():
+                self.stdout.write(f"  {spec['code'].lower() + '_' + suffix:<20} {role.label} · {spec['name']}")
 
     def _walk_cases(self, institution: Institution, users: dict[str, Any]) -> None:
         start = timezone.now() - datetime.timedelta(days=60)
@@ -173,33 +201,47 @@ class Command(BaseCommand):
         fields["counterparty_credit_code"] = "91620100MA73XK7J40"
         case_correct_notice(case=case, by=tto, fields=fields, reason="补充受让方统一社会信用代码。")
 
+    def _achievement(self, institution: Institution, index: int, offset: int, applicant: Any,
+                     kind: str = "invention_patent") -> AchievementData:
+        """A patent (granted, or still an application for the case in publicity), or know-how."""
+        title = TITLES[(index + offset * 5) % len(TITLES)]
+        year = 2021 + offset
+        field = "农业与环境" if offset % 2 == 0 else "信息技术"
+        inventors = [
+            InventorData("王𠮷祥", Decimal("60"), True, applicant.pk),
+            InventorData("马堃", Decimal("40"), False),
+        ]
+        if kind == "know_how":
+            return AchievementData(kind=kind, number="", title=title, field=field, inventors=inventors,
+                                   abstract=f"{title}：配套工艺参数与操作规程。")
+        number = patent_number(year, 1, 234560 + index * 10 + offset + institution.pk * 1000)
+        if kind == "invention_application":
+            return AchievementData(kind=kind, number=number.removeprefix("ZL"), title=title, field=field,
+                                   inventors=inventors, application_date=datetime.date(year, 3, 2),
+                                   abstract=f"{title}：发明专利申请已进入实质审查。")
+        return AchievementData(kind=kind, number=number, title=title, field=field, inventors=inventors,
+                               application_date=datetime.date(year, 3, 2), granted_on=datetime.date(year + 1, 6, 14),
+                               abstract=f"{title}：本成果已获授权，具备产业化条件。")
+
     def _file(self, institution: Institution, users: dict[str, Any], index: int) -> TransferCase:
         applicant = users[Role.APPLICANT]
-        count = 3 if index == 0 else 1  # the first case is a package of three patents
-        achievements = []
-        for offset in range(count):
-            title = TITLES[(index + offset * 5) % len(TITLES)]
-            achievements.append(
-                AchievementData(
-                    kind="invention_patent",
-                    number=patent_number(
-                        2021 + offset, 1, 234560 + index * 10 + offset + (institution.pk * 1000)
-                    ),
-                    title=title,
-                    field="农业与环境" if offset % 2 == 0 else "信息技术",
-                    abstract=f"{title}：本成果已获授权，具备产业化条件。",
-                    inventors=[
-                        InventorData("王𠮷祥", Decimal("60"), True, applicant.pk),
-                        InventorData("马堃", Decimal("40"), False),
-                    ],
-                )
-            )
+        if index == 0:  # a package, as real transfers often are: a patent, an application and know-how
+            achievements = [
+                self._achievement(institution, index, 0, applicant),
+                self._achievement(institution, index, 1, applicant, "invention_application"),
+                self._achievement(institution, index, 2, applicant, "know_how"),
+            ]
+            title = "黄土滑坡监测预警系统"
+        else:
+            kind = "invention_application" if TARGETS[index] == Stage.PUBLICITY else "invention_patent"
+            achievements = [self._achievement(institution, index, 0, applicant, kind)]
+            title = achievements[0].title + "转让"
         royalty = index % 3 == 2
         return case_file(
             institution=institution,
             by=applicant,
             fields={
-                "title": achievements[0].title + ("等3项专利" if count > 1 else "") + "转让",
+                "title": title,
                 "mode": ["assignment", "ordinary_licence", "exclusive_licence"][index % 3],
                 "counterparty_name": "甘肃陇原科技发展有限公司",
                 "counterparty_credit_code": "",
@@ -285,6 +327,7 @@ class Command(BaseCommand):
                         case=c,
                         by=assessor,
                         method="agency",
+                        agency_name="甘肃衡信资产评估有限公司",
                         amount=Decimal("38.5000"),
                         report=demo_pdf("资产评估报告"),
                         note="经第三方评估机构评估。",
@@ -312,7 +355,7 @@ class Command(BaseCommand):
                         by=secretary,
                         outcome=outcome,
                         body="校长办公会",
-                        decided_on=clock.now().date(),
+                        decided_on=clock.china_today(),
                         minutes=demo_pdf("校长办公会会议纪要"),
                         comment="会议审议通过。" if outcome == "approve" else "价格偏低，不同意。",
                     ),

@@ -1,0 +1,136 @@
+"""A case with every field at its maximum walks from filing to completion through objection,
+dismissal and correction. The PostgreSQL pass of ``make test`` runs it where ``max_length`` is
+enforced (SQLite forgives it), so a derived field that outgrows its column fails here."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from notifications.models import Notification
+from tests.factories import pdf
+from transfers import clock
+from transfers.limits import COMMENT_MAX, OBJECTION_REASONS_MAX, OBJECTION_REPLY_MAX
+from transfers.models import (
+    Achievement,
+    AuditEvent,
+    Decision,
+    Institution,
+    Inventor,
+    Notice,
+    NoticeStatus,
+    Objection,
+    Stage,
+    TransferCase,
+    Valuation,
+)
+from transfers.pdf import pdf_text
+from transfers.services import cases as svc
+from transfers.services.corrections import case_correct_notice
+from transfers.services.errors import ActionRefused
+from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
+from transfers.services.objections import objection_file
+from transfers.validators import MAX_WAN_YUAN
+from workflows.services import case_act
+
+pytestmark = pytest.mark.django_db
+
+
+def longest(model: type, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def full(model: type, name: str, char: str = "甲") -> str:
+    return char * longest(model, name)
+
+
+#: a valid address of 254 characters (64 before the @, labels of at most 63)
+LONGEST_EMAIL = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 54 + ".edu.cn"
+
+
+def test_every_field_at_its_maximum_walks_to_the_end(world):
+    assert len(LONGEST_EMAIL) == 254
+    a = world.a
+    institution = a.institution
+    for name in ("name", "office_name", "objection_office", "address"):
+        setattr(institution, name, full(Institution, name, "院"))
+    institution.contact_phone = "0" * longest(Institution, "contact_phone")
+    institution.contact_email = LONGEST_EMAIL
+    institution.save()
+    inventors = [InventorData(f"{n:02d}" + "名" * (longest(Inventor, "name") - 2), Decimal("4"), n < 3)
+                 for n in range(25)]
+    achievement = AchievementData(
+        kind="invention_patent", number="ZL202110234567.5", title=full(Achievement, "title", "成"),
+        field=full(Achievement, "field", "域"), abstract="摘" * 5000, keywords=full(Achievement, "keywords", "词"),
+        application_date=datetime.date(2021, 3, 2), granted_on=datetime.date(2022, 6, 14), inventors=inventors,
+    )
+    fields = {
+        "title": full(TransferCase, "title", "项"),
+        "mode": "exclusive_licence",
+        "counterparty_name": full(TransferCase, "counterparty_name", "受"),
+        "counterparty_credit_code": "91620100MA73XK7J40",
+        "counterparty_contact": full(TransferCase, "counterparty_contact", "联"),
+        "related_party": True,
+        "related_party_statement": full(TransferCase, "related_party_statement", "关"),
+        "pricing_method": "negotiated",
+        "price_kind": "mixed",
+        "price_amount": MAX_WAN_YUAN,
+        "price_terms": full(TransferCase, "price_terms", "款"),
+    }
+    case = case_file(institution=institution, by=a.applicant, fields=fields, existing=[], new=[achievement],
+                     attachments=[("disclosure_form", pdf("披" * 200 + ".pdf"))])
+    comment = "意" * COMMENT_MAX
+    case = svc.case_submit(case=case, by=a.applicant, comment=comment)
+
+    def step(user, run):
+        return case_act(case=case, user=user, run=run)
+
+    case = step(a.tto_officer, lambda: svc.case_pass_preliminary_review(case=case, by=a.tto_officer, comment=comment))
+    case = step(a.assessor, lambda: svc.case_complete_assessment(
+        case=case, by=a.assessor, method="agency", agency_name=full(Valuation, "agency_name", "评"),
+        amount=MAX_WAN_YUAN, report=pdf(), note=comment, comment=comment))
+    case = step(a.expert, lambda: svc.case_complete_demonstration(
+        case=case, by=a.expert, recommendation="approve", opinion=comment))
+    case = step(a.decision_secretary, lambda: svc.case_decide(
+        case=case, by=a.decision_secretary, outcome="approve", body=full(Decision, "body", "会"),
+        decided_on=clock.china_today(), minutes=pdf(), comment=comment))
+    notice = Notice.objects.get(case=case)
+    assert case.stage == Stage.PUBLICITY and notice.status == NoticeStatus.IN_PUBLICITY
+    assert full(TransferCase, "title", "项") in pdf_text(notice.pdf.open("rb").read()).replace("\n", "")
+
+    # the public objects with every field at its maximum; one character more is refused, nothing saved
+    objection = {"name": full(Objection, "name", "姓"), "organisation": full(Objection, "organisation", "单"),
+                 "phone": "1" + "3" * 10, "email": LONGEST_EMAIL, "relation": full(Objection, "relation", "系"),
+                 "reasons": "理" * OBJECTION_REASONS_MAX}
+    with pytest.raises(ActionRefused) as refused:
+        objection_file(notice=notice, **{**objection, "reasons": "理" * (OBJECTION_REASONS_MAX + 1)})
+    assert refused.value.code == "too_long" and not Objection.objects.exists()
+    objection_file(notice=notice, **objection)
+    case = TransferCase.objects.get(pk=case.pk)
+    assert case.stage == Stage.OBJECTION_REVIEW
+    case = step(a.tto_officer, lambda: svc.case_dismiss_objection(
+        case=case, by=a.tto_officer, reply="复" * OBJECTION_REPLY_MAX))
+    assert case.stage == Stage.PUBLICITY
+
+    # a correction with the longest reason, then the period ends and the contract closes the case
+    corrected = {name: getattr(case, name) for name in CORRECTABLE_FIELDS}
+    corrected["counterparty_name"] = full(TransferCase, "counterparty_name", "正")
+    case_correct_notice(case=case, by=a.tto_officer, fields=corrected,
+                        reason="更" * longest(Notice, "correction_reason"))
+    current = Notice.objects.filter(case=case).order_by("-version").first()
+    assert current.status == NoticeStatus.IN_PUBLICITY and current.version >= 2
+    case = TransferCase.objects.get(pk=case.pk)
+    with clock.travel_to(case.publicity_ends_at + datetime.timedelta(hours=1)):
+        case = step(a.tto_officer, lambda: svc.case_finish_publicity(case=case, by=a.tto_officer, comment=comment))
+        case = step(a.tto_officer, lambda: svc.case_complete(
+            case=case, by=a.tto_officer, contract=pdf("合" * 200 + ".pdf"), comment=comment))
+    assert case.stage == Stage.COMPLETED
+    assert AuditEvent.objects.filter(case=case).count() >= 10
+    # every notification of the way can be read and mailed
+    assert Notification.objects.filter(case=case).exists()
+    for row in Notification.objects.filter(case=case):
+        assert row.render_subject() and row.render_body()
+    assert all(len(m.subject) < 200 for m in mail.outbox)
