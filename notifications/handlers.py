@@ -38,7 +38,8 @@ def queue_notifications(event: object) -> None:
     if not isinstance(event, CaseTransitioned):
         return
     case = event.case
-    params = {"ref": case.reference, "title": case.title, "stage": case.stage, "comment": event.comment}
+    params = {"ref": case.reference, "title": case.title, "stage": case.stage, "comment": event.comment,
+              "note": event.note, "note_params": event.note_params}
     rows = Notification.objects.bulk_create(
         Notification(recipient=person, case=case, kind=messages.CASE_STAGE, params=params)
         for person in _recipients(event)

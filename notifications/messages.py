@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from transfers.models import Stage
+from transfers.models import SYSTEM_NOTES, Stage
 
 if TYPE_CHECKING:
     from .models import Notification
@@ -28,6 +28,10 @@ def _stage(code: str) -> str:
 
 
 def render_subject(row: Notification) -> str:
+    return " ".join(_subject(row).split())  # one line: a mail header never carries a line break
+
+
+def _subject(row: Notification) -> str:
     p: dict[str, Any] = row.params or {}
     if row.kind == CASE_STAGE:
         return _("【%(ref)s】%(title)s：%(stage)s") % {
@@ -48,6 +52,9 @@ def render_body(row: Notification) -> str:
             "ref": p.get("ref", ""),
             "stage": _stage(p.get("stage", "")),
         }
+        note = SYSTEM_NOTES.get(p.get("note", ""))
+        if note is not None:  # what the system recorded (an objection received…), in the reader's language
+            body += "\n" + str(note) % p.get("note_params", {})
         if p.get("comment"):
             body += "\n" + _("意见：%(comment)s") % {"comment": p["comment"]}
         return body

@@ -42,7 +42,7 @@ def deliver_pending_emails(limit: int = 100) -> int:
                 subject, body = row.render_subject(), row.render_body()
             try:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [row.address])
-            except OSError:
+            except (OSError, ValueError):  # the server, or a message it refuses (a bad header): retried, then left
                 logger.warning("mail for notification %s failed; will retry", pk, exc_info=True)
                 row.attempts += 1
                 row.save(update_fields=["attempts"])

@@ -97,3 +97,28 @@ def test_a_broker_outage_saves_the_objection_and_mails_the_confirmation_later(cl
     assert len(confirmations) == 1 and confirmations[0].to == ["zhang@example.cn"]
     deliver_pending()
     assert len([m for m in mail.outbox if objection.confirmation in m.subject]) == 1
+
+
+def test_a_line_break_typed_into_a_title_never_reaches_a_mail_header(world):
+    """A title pasted with a line break is stored on one line; an old row that holds one is still
+    mailed, and never stops the others."""
+    case = file_case(world.a, title="耐旱马铃薯\r\nBcc: attacker@example.com")
+    assert case.title == "耐旱马铃薯 Bcc: attacker@example.com"
+    svc.case_submit(case=case, by=world.a.applicant)
+    Notification.objects.create(recipient=world.a.tto_officer, case=case, subject="旧通知\nBcc: x@example.com",
+                                body="旧")
+    mail.outbox.clear()
+    Notification.objects.update(emailed_at=None)
+    deliver_pending()
+    assert len(mail.outbox) == 2 and all("\n" not in m.subject for m in mail.outbox)
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_a_direction_override_or_control_character_is_refused_with_the_fields_name(world):
+    from transfers.services.errors import ActionRefused
+
+    for title in ["耐旱马铃薯\u202e技术转让", "耐旱\x07马铃薯"]:
+        with pytest.raises(ActionRefused) as refused:
+            file_case(world.a, title=title)
+        assert refused.value.code == "invalid" and "项目名称" in str(refused.value)
+    assert not TransferCase.objects.exists()

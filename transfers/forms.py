@@ -12,7 +12,7 @@ from django.forms.boundfield import BoundField
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .limits import CORRECTION_REASON_MAX
+from .limits import CORRECTION_REASON_MAX, MAX_INVENTORS
 from .models import Achievement, AchievementKind, AttachmentKind, Institution, TransferCase
 from .services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData
 from .validators import (
@@ -338,10 +338,12 @@ class AttachmentForm(forms.Form):
 
 
 NewAchievementFormSet = forms.formset_factory(
-    NewAchievementForm, extra=NEW_ACHIEVEMENT_ROWS, max_num=NEW_ACHIEVEMENT_ROWS
+    NewAchievementForm, extra=NEW_ACHIEVEMENT_ROWS, max_num=NEW_ACHIEVEMENT_ROWS, validate_max=True
 )
-InventorFormSet = forms.formset_factory(InventorForm, extra=INVENTOR_ROWS, max_num=INVENTOR_ROWS)
-AttachmentFormSet = forms.formset_factory(AttachmentForm, extra=ATTACHMENT_ROWS, max_num=ATTACHMENT_ROWS)
+InventorFormSet = forms.formset_factory(InventorForm, extra=INVENTOR_ROWS, max_num=INVENTOR_ROWS, validate_max=True)
+AttachmentFormSet = forms.formset_factory(
+    AttachmentForm, extra=ATTACHMENT_ROWS, max_num=ATTACHMENT_ROWS, validate_max=True
+)
 
 
 def new_achievements(achievement_formset: Any, inventor_formset: Any) -> list[AchievementData]:
@@ -388,7 +390,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-InventorEditFormSet = forms.formset_factory(InventorEditForm, extra=3, max_num=30)
+InventorEditFormSet = forms.formset_factory(InventorEditForm, extra=3, max_num=MAX_INVENTORS, validate_max=True)
 
 
 def inventors_from(formset: Any) -> list[InventorData]:

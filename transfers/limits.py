@@ -2,7 +2,10 @@
 
 A published notice is one A4 page for one achievement (README, docs/architecture.md), rendered in
 about a second; every free text that reaches it is capped here and the model's ``max_length``
-says the same, so PostgreSQL enforces what SQLite would forgive. Counted in characters.
+says the same, so PostgreSQL enforces what SQLite would forgive. Counted in characters. Services
+check them with ``services.cases.limit_text`` (NUL bytes and direction overrides refused everywhere;
+one-line fields get line breaks folded into spaces and refuse other control characters) and
+``services.filing.within_limits``.
 """
 
 from __future__ import annotations
@@ -20,3 +23,7 @@ OBJECTION_REASONS_MAX = 2000
 OBJECTION_REPLY_MAX = 2000
 #: the valuation agency's name printed in the notice
 AGENCY_NAME_MAX = 100
+#: an achievement's abstract (staff pages; not printed)
+ABSTRACT_MAX = 2000
+#: inventors of one achievement (each is printed in the notice)
+MAX_INVENTORS = 30

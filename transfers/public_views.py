@@ -23,7 +23,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
@@ -115,8 +115,13 @@ def public_page(
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if "HTTP_IF_NONE_MATCH" not in request.META:
+                # a date cannot tell languages apart: without the ETag, no 304 (a full page instead)
+                request.META.pop("HTTP_IF_MODIFIED_SINCE", None)
             response = conditional(request, *args, **kwargs)
             patch_vary_headers(response, VARY)
+            if request.user.is_authenticated:  # a signed-in reader's page is theirs alone
+                patch_cache_control(response, private=True)
             return response
 
         return wrapper
@@ -222,7 +227,7 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
         "notice": notice,
         "c": notice.content,
         "current": current,
-        "versions": Notice.objects.filter(number=notice.number).order_by("version"),
+        "versions": selectors.notice_public_list().filter(number=notice.number).order_by("version"),
         "window_open": window_open,
         "days_left": left,
         "working_days": notice.case.applicable_rule_pack.publicity_working_days,
@@ -274,24 +279,26 @@ def notice_version(request: HttpRequest, number: str, version: int) -> HttpRespo
     return _detail(request, selectors.notice_public_get(number, version))
 
 
-def _pdf_response(notice: Notice) -> FileResponse:
+def _pdf_response(notice: Notice, *, cache: str) -> FileResponse:
     if not notice.pdf:
         raise Http404
     response = FileResponse(notice.pdf.open("rb"), content_type="application/pdf",
                             filename=f"{notice.number}-v{notice.version}.pdf")
     response["ETag"] = f'"{notice.pdf_sha256}"'
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = cache
     return response
 
 
 @require_GET
 def notice_pdf(request: HttpRequest, number: str) -> FileResponse:
-    return _pdf_response(selectors.notice_public_get(number))
+    """The current version's PDF: revalidated on every visit (a correction replaces it)."""
+    return _pdf_response(selectors.notice_public_get(number), cache="public, no-cache")
 
 
 @require_GET
 def notice_version_pdf(request: HttpRequest, number: str, version: int) -> FileResponse:
-    return _pdf_response(selectors.notice_public_get(number, version))
+    """One version's PDF never changes: its bytes are hashed."""
+    return _pdf_response(selectors.notice_public_get(number, version), cache="public, max-age=86400, immutable")
 
 
 @public_page()

@@ -25,6 +25,7 @@ import chinese_calendar
 from django.utils.translation import gettext as _
 
 from .clock import CHINA
+from .wording import join_names
 
 FLOOR_DAYS = 15
 ONE_DAY = datetime.timedelta(days=1)
@@ -94,7 +95,7 @@ def fallback_note(years: Any) -> str:
     return _(
         "%(years)s 年的法定节假日安排尚未收录，本期限暂按周一至周五为工作日（除元旦、劳动节、国庆节的"
         "固定假日外）计算；国务院办公厅公布该年安排后，请核对截止时间。"
-    ) % {"years": "、".join(str(y) for y in sorted(years))}
+    ) % {"years": join_names(sorted(years))}
 
 
 def _china(moment: datetime.datetime) -> datetime.datetime:

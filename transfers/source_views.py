@@ -1,9 +1,11 @@
 """The running version's source, as AGPL-3.0 §13 asks for users who reach the program over a network.
 
-``/source/`` answers a gzipped tarball of the deployed tree (``settings.BASE_DIR``), without what is
-not source: runtime data (``var/``), the virtualenv, git's store, caches, compiled files and ``.env*``
-secrets. It is built once per process into ``var/source-<fingerprint>.tar.gz``; the fingerprint
-covers every included file's path, size and mtime, so a deployment that changes a file builds anew.
+``/source/`` answers a gzipped tarball of the deployed tree (``settings.BASE_DIR``): only the
+project's own folders and files (``SOURCE_ROOTS``, an allow-list, so a database, media uploads or a
+secrets file someone drops into the tree are never served), without caches, compiled files and
+anything named like a secret (``.env*``, keys, ``*.sqlite3``). It is built once per process into
+``var/source-<fingerprint>.tar.gz``; the fingerprint covers every included file's path, size and
+mtime, so a deployment that changes a file builds anew.
 """
 
 from __future__ import annotations
@@ -29,10 +31,18 @@ SKIPPED_DIRS = frozenset({
     ".venv", "venv", ".git", ".hg", "__pycache__", "node_modules", ".mypy_cache", ".ruff_cache",
     ".pytest_cache", ".hypothesis", ".tox", ".nox", ".cache", "htmlcov",
 })
-#: folders of the project root that are not source: runtime data (database, media, broker, archives)
-SKIPPED_ROOT_DIRS = frozenset({"var"})
-#: files that are not source (``.env*`` holds secrets), and folders named like them
-SKIPPED_NAMES = (".env*", "*.pyc", "*.pyo", "*.log", ".coverage", ".coverage.*", ".DS_Store", "*.swp")
+#: what of the project root is source (everything else there, ``var/`` first, is not)
+SOURCE_ROOTS = frozenset({
+    "manage.py", "pyproject.toml", "README.md", "LICENSE", "Makefile", ".gitignore", ".ci", "requirements",
+    "config", "transfers", "workflows", "notifications", "templates", "static", "locale", "tests",
+    "benchmarks", "docs",
+})
+#: files that are not source, or are secrets whatever folder they are in, and folders named like them
+SKIPPED_NAMES = (
+    ".env*", "*.env", "*.pyc", "*.pyo", "*.log", ".coverage", ".coverage.*", ".DS_Store", "*.swp",
+    "*.sqlite3", "*.sqlite3-*", "*.db", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_ed25519*", "id_ecdsa*",
+    ".pgpass", ".netrc", "*secret*", "*credential*", "*.bak", "celerybeat-schedule*",
+)
 
 _lock = threading.Lock()
 _built: dict[Path, Path] = {}
@@ -45,19 +55,29 @@ def _skipped(name: str) -> bool:
 def source_files(root: Path) -> list[str]:
     """The tree's source files (and symlinks, kept as links), as sorted paths relative to ``root``."""
     found = []
+    data = _runtime_folders()
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         at_root = here == root
         dirs[:] = [
             d for d in dirs
-            if d not in SKIPPED_DIRS and not _skipped(d) and not (at_root and d in SKIPPED_ROOT_DIRS)
+            if d not in SKIPPED_DIRS and not _skipped(d) and not (at_root and d not in SOURCE_ROOTS)
             and not (here / d).is_symlink()  # a linked folder is followed nowhere
+            and (here / d).resolve() not in data  # media, mail, collected static: never source
         ]
         for name in files:
             path = here / name
+            if at_root and name not in SOURCE_ROOTS:
+                continue
             if not _skipped(name) and (path.is_symlink() or path.is_file()):
                 found.append(path.relative_to(root).as_posix())
     return sorted(found)
+
+
+def _runtime_folders() -> set[Path]:
+    """Where the running site keeps data, wherever settings put them."""
+    folders = {getattr(settings, name, None) for name in ("MEDIA_ROOT", "STATIC_ROOT", "EMAIL_FILE_PATH")}
+    return {Path(folder).resolve() for folder in folders if folder}
 
 
 def fingerprint(root: Path, files: list[str]) -> str:

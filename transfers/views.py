@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_fsm import has_transition_perm
@@ -39,6 +40,11 @@ from .services import filing
 from .services.errors import ActionRefused
 from .services.notices import notice_retry
 from .services.snapshots import revision_changes
+
+#: told when a notice was numbered but its PDF could not be rendered (it is not public yet)
+NOTICE_NOT_RENDERED = gettext_lazy(
+    "已保存，但公示文件未能生成，公众暂时看不到本公示。系统会自动重试，您也可以在案件页面点击“重新生成并发布”。"
+)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -269,7 +275,10 @@ def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
     """A TTO officer publishes a corrected version of the case's notice in publicity."""
     case = selectors.case_visible_to(request.user, public_id)
     if not case_corrections.may_correct_notice(case, request.user):
-        messages.error(request, _("只有技术转移办公室专员可以更正公示中的公示。"))
+        if case.notices.filter(status=NoticeStatus.PENDING).exists():
+            messages.error(request, _("上一版公示文件尚在生成中，请稍后再试。"))
+        else:
+            messages.error(request, _("只有技术转移办公室专员可以更正公示中的公示。"))
         return redirect(case.get_absolute_url())
     form = NoticeCorrectionForm(request.POST or None, instance=case)
     if request.method == "POST":
@@ -279,11 +288,15 @@ def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
                     case=case, by=request.user, fields=form.corrected_fields(),
                     reason=form.cleaned_data["reason"], ip=client_ip(request),
                 )
-                messages.success(
-                    request,
-                    _("已发布更正公示 %(number)s 第 %(version)s 版，原版本已标注为已更正。")
-                    % {"number": notice.number, "version": notice.version},
-                )
+                notice.refresh_from_db()  # rendered after the correction committed
+                if notice.status == NoticeStatus.PENDING:
+                    messages.warning(request, NOTICE_NOT_RENDERED)
+                else:
+                    messages.success(
+                        request,
+                        _("已发布更正公示 %(number)s 第 %(version)s 版，原版本已标注为已更正。")
+                        % {"number": notice.number, "version": notice.version},
+                    )
                 return redirect(case.get_absolute_url())
             except ActionRefused as refusal:
                 messages.error(request, str(refusal))

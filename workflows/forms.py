@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from transfers.forms import LargeAmountConfirmationMixin, WanYuanField
-from transfers.limits import AGENCY_NAME_MAX
+from transfers.limits import AGENCY_NAME_MAX, COMMENT_MAX
 from transfers.models import Decision, ExpertOpinion, Valuation
 
 RETURN = ("return", _("退回修改"))
@@ -23,7 +23,9 @@ class TaskForm(forms.Form):
     }
 
     action = forms.ChoiceField(label=_("处理结果"), widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(
+        label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=COMMENT_MAX
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

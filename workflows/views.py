@@ -20,10 +20,10 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from transfers import selectors as transfer_selectors
-from transfers.models import TransferCase
+from transfers.models import NoticeStatus, TransferCase
 from transfers.services import cases as case_services
 from transfers.services.errors import ActionRefused
-from transfers.views import case_context, client_ip
+from transfers.views import NOTICE_NOT_RENDERED, case_context, client_ip
 
 from . import forms
 from .selectors import cases_by_id, inbox
@@ -82,6 +82,8 @@ class TaskView(LoginRequiredMixin, View):
             _("已处理：%(case)s，当前环节：%(stage)s。")
             % {"case": case.reference, "stage": case.get_stage_display()},
         )
+        if case.notices.filter(status=NoticeStatus.PENDING).exists():  # rendered after the task committed
+            messages.warning(request, NOTICE_NOT_RENDERED)
         return redirect("workflows:inbox")
 
     def _by(self) -> dict[str, Any]:

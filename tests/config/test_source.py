@@ -125,3 +125,17 @@ def test_the_site_has_an_icon(client):
     assert response.status_code == 302 and response["Location"] == "/static/favicon.svg"
     icon = Path(django_settings.BASE_DIR, "static", "favicon.svg").read_text()
     assert icon.lstrip().startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in icon
+
+
+def test_nothing_but_the_projects_own_source_is_served(tmp_path, settings):
+    """A database, uploads, mail, keys or a secrets module dropped into the deployed tree stay private."""
+    from transfers.source_views import source_files
+
+    settings.MEDIA_ROOT = tmp_path / "transfers" / "uploads"
+    for name in ["manage.py", "transfers/models.py", "config/settings/base.py", "db.sqlite3", "media/x/id.jpg",
+                 "config/settings/local_secrets.py", ".pgpass", "deploy/id_rsa", "env/prod.env",
+                 "transfers/uploads/objection.pdf", "config/tls.key", "var/mail/1.log", "celerybeat-schedule"]:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    assert source_files(tmp_path) == ["config/settings/base.py", "manage.py", "transfers/models.py"]

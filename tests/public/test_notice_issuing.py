@@ -120,6 +120,9 @@ class RenderFailed(RuntimeError):
     pass
 
 
+_real_render = notice_services.render_pdf
+
+
 def test_a_failed_rendering_shows_nothing_to_the_public_and_the_officer_retries(client, world, monkeypatch):
     real = notice_services.render_pdf
     monkeypatch.setattr(notice_services, "render_pdf", lambda html, **k: (_ for _ in ()).throw(RenderFailed()))
@@ -138,15 +141,22 @@ def test_a_failed_rendering_shows_nothing_to_the_public_and_the_officer_retries(
     response = client.post(reverse("transfers:notice_retry", args=[case.public_id]), follow=True)
     assert "仍未能生成" in response.content.decode()
     assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.PENDING
+    # nobody but a TTO officer may retry, nor correct a notice nobody could read yet
+    monkeypatch.setattr(notice_services, "render_pdf", real)
+    client.force_login(world.a.applicant)
+    refused = client.post(reverse("transfers:notice_retry", args=[case.public_id]), follow=True)
+    assert "只有技术转移办公室专员可以重新生成公示文件" in refused.content.decode()
+    assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.PENDING
+    client.force_login(world.a.tto_officer)
+    correction = client.get(reverse("transfers:notice_correct", args=[case.public_id]), follow=True)
+    assert "上一版公示文件尚在生成中" in correction.content.decode()
     # the renderer works again: the retry publishes it
     monkeypatch.setattr(notice_services, "render_pdf", real)
     response = client.post(reverse("transfers:notice_retry", args=[case.public_id]), follow=True)
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.IN_PUBLICITY and len(notice.pdf_sha256) == 64
     assert client.get(notice.get_current_url()).status_code == 200
-    # only a TTO officer may retry
-    client.force_login(world.a.applicant)
-    assert client.post(reverse("transfers:notice_retry", args=[case.public_id])).status_code == 302
+    assert "已发布" in response.content.decode()
 
 
 def test_a_notice_published_on_a_later_day_gives_the_whole_period_from_then(world, monkeypatch):
@@ -386,3 +396,107 @@ def test_a_text_a_notice_cannot_print_is_refused_with_its_name(world, field, val
     label = str(TransferCase._meta.get_field(field).verbose_name)
     assert refused.value.code in {"too_long", "invalid"} and label in str(refused.value)
     assert not TransferCase.objects.exists()
+
+
+def _failing(monkeypatch):
+    monkeypatch.setattr(notice_services, "render_pdf", lambda html, **k: (_ for _ in ()).throw(RenderFailed()))
+
+
+def test_a_correction_while_the_notice_still_renders_is_refused_and_changes_nothing(world, monkeypatch):
+    from transfers.services.corrections import case_correct_notice
+    from transfers.services.filing import CORRECTABLE_FIELDS
+
+    _failing(monkeypatch)
+    case = approve(world.a, to_decision(world.a))
+    fields = {name: getattr(case, name) for name in CORRECTABLE_FIELDS}
+    fields["counterparty_name"] = "另一家公司"
+    with pytest.raises(ActionRefused) as refused:
+        case_correct_notice(case=case, by=world.a.tto_officer, fields=fields, reason="更正受让方名称")
+    assert refused.value.code == "notice_pending"
+    assert TransferCase.objects.get(pk=case.pk).counterparty_name == "甘肃陇原科技发展有限公司"
+    assert list(Notice.objects.values_list("version", "status")) == [(1, NoticeStatus.PENDING)]
+
+
+def test_a_resumed_period_never_shows_a_stale_end_while_its_reissue_renders(client, world, monkeypatch):
+    from tests.public.test_notices import objection_post
+
+    approved = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=clock.CHINA)
+    with clock.travel_to(approved):
+        case = approve(world.a, to_decision(world.a))
+    v1 = Notice.objects.get(case=case)
+    with clock.travel_to(datetime.datetime(2025, 3, 7, 10, 0, tzinfo=clock.CHINA)):
+        client.post(v1.get_current_url(), objection_post())
+    _failing(monkeypatch)
+    dismissed = datetime.datetime(2025, 3, 25, 15, 0, tzinfo=clock.CHINA)  # after v1's printed end (18 March)
+    with clock.travel_to(dismissed):
+        case = case_act(case=TransferCase.objects.get(pk=case.pk), user=world.a.tto_officer,
+                        run=lambda: svc.case_dismiss_objection(case=TransferCase.objects.get(pk=case.pk),
+                                                               by=world.a.tto_officer, reply="异议不成立。"))
+        v1.refresh_from_db()
+        assert case.stage == Stage.PUBLICITY
+        # the public reads the notice as suspended (no stale end, no window): never 公示期满
+        assert v1.status == NoticeStatus.SUSPENDED and v1.public_status == NoticeStatus.SUSPENDED
+        page = client.get(v1.get_current_url()).content.decode()
+        assert "公示期满" not in page and 'name="reasons"' not in page
+    # published three days later, the reissue gives the whole period from then, and v1 is superseded
+    monkeypatch.setattr(notice_services, "render_pdf", _real_render)
+    with clock.travel_to(dismissed + datetime.timedelta(days=3)):
+        assert len(notice_services.publish_pending_notices()) == 1
+        v2 = Notice.objects.get(case=case, version=2)
+        assert v2.status == NoticeStatus.IN_PUBLICITY and v2.accepts_objections()
+        assert v2.starts_at == clock.now() and v2.ends_at == TransferCase.objects.get(pk=case.pk).publicity_ends_at
+        assert Notice.objects.get(pk=v1.pk).status == NoticeStatus.SUPERSEDED
+
+
+def test_a_notice_withdrawn_while_it_renders_is_published_withdrawn_with_its_reason(world, monkeypatch):
+    _failing(monkeypatch)
+    case = approve(world.a, to_decision(world.a))
+    case = case_act(case=case, user=world.a.tto_officer, run=lambda: svc.case_withdraw_notice(
+        case=case, by=world.a.tto_officer, reason="受让方名称有误，撤回后重新决策。"))
+    assert case.stage == Stage.DECISION
+    monkeypatch.setattr(notice_services, "render_pdf", _real_render)
+    notice_services.publish_pending_notices()
+    notice = Notice.objects.get(case=case)
+    assert notice.status == NoticeStatus.WITHDRAWN and notice.withdrawal_reason == "受让方名称有误，撤回后重新决策。"
+    assert len(notice.pdf_sha256) == 64  # its number is accounted for in public, with why it was withdrawn
+
+
+def test_a_pending_version_is_nowhere_on_the_public_site(client, world, monkeypatch):
+    from transfers.services.corrections import case_correct_notice
+    from transfers.services.filing import CORRECTABLE_FIELDS
+
+    case = approve(world.a, to_decision(world.a))
+    v1 = Notice.objects.get(case=case)
+    _failing(monkeypatch)
+    fields = {name: getattr(case, name) for name in CORRECTABLE_FIELDS}
+    fields["counterparty_credit_code"] = "91620100MA73XK7J40"
+    case_correct_notice(case=TransferCase.objects.get(pk=case.pk), by=world.a.tto_officer, fields=fields,
+                        reason="补充统一社会信用代码")
+    assert Notice.objects.get(case=case, version=2).status == NoticeStatus.PENDING
+    page = client.get(v1.get_current_url()).content.decode()
+    assert f"/notices/{v1.number}/v2/" not in page  # the versions list shows published versions only
+    for url in [f"/notices/{v1.number}/v2/", f"/notices/{v1.number}/v2/pdf/"]:
+        assert client.get(url).status_code == 404, url
+    assert f"{v1.number}/v2" not in client.get(reverse("public:notice_feed")).content.decode()
+    assert client.post(reverse("public:verify"), {"sha256": "0" * 64}).status_code == 200
+    assert client.get(v1.get_current_url() + "pdf/").status_code == 200  # v1 is still the current one
+    assert Notice.objects.get(pk=v1.pk).status == NoticeStatus.IN_PUBLICITY
+
+
+def test_an_upheld_objections_reason_is_what_the_public_reads_and_fits(world):
+    from tests.public.test_notices import objection_post
+
+    case = approve(world.a, to_decision(world.a))
+    notice = Notice.objects.get(case=case)
+    from transfers.services.objections import objection_file
+
+    objection_file(notice=notice, **objection_post())
+    case = TransferCase.objects.get(pk=case.pk)
+    with pytest.raises(ActionRefused) as refused, transaction.atomic():
+        svc.case_uphold_objection(case=case, by=world.a.tto_officer, comment="理" * 501)
+    assert refused.value.code == "too_long"
+    case = case_act(case=case, user=world.a.tto_officer, run=lambda: svc.case_uphold_objection(
+        case=case, by=world.a.tto_officer, comment="理" * 500))
+    notice.refresh_from_db()
+    assert case.stage == Stage.DECISION and notice.status == NoticeStatus.WITHDRAWN
+    assert notice.withdrawal_reason == "理" * 500

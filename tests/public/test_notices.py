@@ -271,7 +271,8 @@ def test_the_list_pages_and_answers_not_modified(client, world, monkeypatch):
     html = first.content.decode()
     assert numbers[2] in html and numbers[1] in html and numbers[0] not in html  # newest first
     assert numbers[0] in client.get(reverse("public:notice_list"), {"page": 2}).content.decode()
-    again = client.get(reverse("public:notice_list"), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    again = client.get(reverse("public:notice_list"), HTTP_IF_NONE_MATCH=first["ETag"],
+                       HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
 
 

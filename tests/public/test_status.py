@@ -30,7 +30,7 @@ def html(response):
 
 def table(response):
     """The list's rows (the status filter above them names every status)."""
-    return re.search(r'<table class="list">.*?</table>', html(response), re.S).group(0)
+    return re.search(r'<table class="list[^"]*">.*?</table>', html(response), re.S).group(0)
 
 
 def status_card(response):

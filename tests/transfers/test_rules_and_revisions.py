@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import file_case
 from transfers.models import CaseRevision, RulePack, TransferCase
@@ -55,11 +56,14 @@ def test_a_resubmission_in_english_shows_only_what_changed(client, world):
     with_new_price = {"price_terms": "合同生效后30日内一次性支付"}
     from transfers.services.filing import case_update
 
-    case_update(case=case, by=world.a.applicant, fields=with_new_price)
-    case = case_act(case=case, user=world.a.applicant,
-                    run=lambda: svc.case_resubmit(case=case, by=world.a.applicant))
+    with translation.override("en"):  # the applicant resubmits from an English page
+        case_update(case=case, by=world.a.applicant, fields=with_new_price)
+        case = case_act(case=case, user=world.a.applicant,
+                        run=lambda: svc.case_resubmit(case=case, by=world.a.applicant))
     first, second = CaseRevision.objects.filter(case=case).order_by("number")
     assert first.snapshot["mode"] == second.snapshot["mode"] == "assignment"  # codes, not words
+    assert {k: v for k, v in first.snapshot.items() if k != "price_terms"} == {
+        k: v for k, v in second.snapshot.items() if k != "price_terms"}
     client.force_login(world.a.tto_officer)
     page = client.get(case.get_absolute_url())
     changes = [row["label"] for row in page.context["changes"]]

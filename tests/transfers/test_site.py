@@ -182,3 +182,14 @@ def test_the_english_catalogue_is_complete_and_compiled():
                     untranslated.append(entry)
     assert untranslated == []
     assert po.with_suffix(".mo").stat().st_size > 0
+
+
+def test_an_achievement_takes_at_most_thirty_inventors(world):
+    from transfers.services.filing import AchievementData, InventorData, achievement_create
+
+    inventors = [InventorData(f"完成人{n}", Decimal("100") / 31 if n else Decimal("100") - Decimal("100") / 31 * 30,
+                              n == 0) for n in range(31)]
+    with pytest.raises(ActionRefused) as refused:
+        achievement_create(institution=world.a.institution, by=world.a.applicant,
+                           data=AchievementData(kind="know_how", number="", title="技术秘密", inventors=inventors))
+    assert refused.value.code == "inventors" and "30" in str(refused.value)

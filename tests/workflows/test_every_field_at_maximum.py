@@ -13,7 +13,7 @@ from django.core import mail
 from notifications.models import Notification
 from tests.factories import pdf
 from transfers import clock
-from transfers.limits import COMMENT_MAX, OBJECTION_REASONS_MAX, OBJECTION_REPLY_MAX
+from transfers.limits import ABSTRACT_MAX, COMMENT_MAX, OBJECTION_REASONS_MAX, OBJECTION_REPLY_MAX
 from transfers.models import (
     Achievement,
     AuditEvent,
@@ -64,7 +64,8 @@ def test_every_field_at_its_maximum_walks_to_the_end(world):
                  for n in range(25)]
     achievement = AchievementData(
         kind="invention_patent", number="ZL202110234567.5", title=full(Achievement, "title", "成"),
-        field=full(Achievement, "field", "域"), abstract="摘" * 5000, keywords=full(Achievement, "keywords", "词"),
+        field=full(Achievement, "field", "域"), abstract="摘" * ABSTRACT_MAX,
+        keywords=full(Achievement, "keywords", "词"),
         application_date=datetime.date(2021, 3, 2), granted_on=datetime.date(2022, 6, 14), inventors=inventors,
     )
     fields = {

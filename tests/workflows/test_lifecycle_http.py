@@ -222,7 +222,7 @@ def test_return_and_resubmit_shows_what_changed(client, world):
     task = inbox(a.tto_officer).get(process__artifact_object_id=case.pk)
     page = client.get(reverse("workflows:task", args=[task.pk])).content.decode()
     assert "与第 1 版相比的修改" in page
-    assert "12.3456" in page and 'class="new">20</td>' in page  # as people write amounts, no trailing zeros
+    assert "12.3456" in page and 'data-label="修改后">20</td>' in page  # as people write amounts, no trailing zeros
 
 
 def test_second_submit_of_the_same_task_changes_nothing(client, world):

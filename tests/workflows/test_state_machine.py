@@ -85,10 +85,16 @@ class CaseLife(RuleBasedStateMachine):
             return
         self.history.append(case.stage)
 
-    @initialize(depth=st.integers(min_value=0, max_value=len(FORWARD)))
-    def start_somewhere(self, depth: int) -> None:
+    @initialize(depth=st.integers(min_value=0, max_value=len(FORWARD)), detour=st.booleans())
+    def start_somewhere(self, depth: int, detour: bool) -> None:
         """Lives start at any depth of the usual path, so publicity and beyond are always explored
-        (random lives alone end early too often: a withdrawal, a return)."""
+        (random lives alone end early too often: a withdrawal, a return); about half of them are
+        first returned and resubmitted, so the way back is always explored too."""
+        if detour:
+            self.now += datetime.timedelta(days=1)
+            with clock.travel_to(self.now):
+                self._run("return", self.world.a.tto_officer, through_task=True)
+                self._run("resubmit", self.world.a.applicant, through_task=True)
         for name in FORWARD[:depth]:
             case = TransferCase.objects.get(pk=self.case.pk)
             self.now += datetime.timedelta(days=40 if name == "finish" else 1)

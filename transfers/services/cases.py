@@ -9,6 +9,7 @@ translated message and changes nothing.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -88,6 +89,16 @@ def _guard(locked: TransferCase, action: str, by: Any) -> None:
         )
 
 
+#: characters that reorder or hide text (bidirectional overrides and isolates)
+DIRECTION_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _forbidden(char: str, single_line: bool) -> bool:
+    if char == "\x00" or char in DIRECTION_OVERRIDES:
+        return True
+    return single_line and unicodedata.category(char) == "Cc"
+
+
 def require_text(value: str, label: Promise | str, *, max_length: int = COMMENT_MAX) -> str:
     """The text, stripped; refused when empty, longer than ``max_length`` or holding a NUL byte
     (PostgreSQL refuses those in text)."""
@@ -97,10 +108,15 @@ def require_text(value: str, label: Promise | str, *, max_length: int = COMMENT_
     return limit_text(value, label, max_length=max_length)
 
 
-def limit_text(value: str, label: Promise | str, *, max_length: int = COMMENT_MAX) -> str:
-    """Optional text within its cap (see ``transfers.limits``)."""
-    if "\x00" in value:
-        raise ActionRefused(_("%(field)s含有无法保存的控制字符。") % {"field": label}, code="invalid")
+def limit_text(
+    value: str, label: Promise | str, *, max_length: int = COMMENT_MAX, single_line: bool = False
+) -> str:
+    """Optional text within its cap (see ``transfers.limits``), without NUL bytes (PostgreSQL refuses
+    them) or direction overrides (they reorder what a reader sees); ``single_line``: no control
+    character at all (a name or title ends up in a mail header and a printed line)."""
+    if any(_forbidden(char, single_line) for char in value):
+        raise ActionRefused(_("%(field)s含有无法保存的控制字符（如换行），请删除后再提交。") % {"field": label},
+                            code="invalid")
     if len(value) > max_length:
         raise ActionRefused(
             _("%(field)s最多 %(max)d 字（目前 %(count)d 字）。")
@@ -123,6 +139,7 @@ def _fire(
 ) -> TransferCase:
     """Fire the transition on the locked row, then audit and emit, all in the caller's transaction.
     ``note`` is a system note's code (``SYSTEM_NOTES``), stored as a code and rendered when read."""
+    comment = limit_text((comment or "").strip(), gettext_lazy("意见"))  # every comment, whichever service
     method = getattr(locked, action)
     allowed = can_proceed(method) if by is None and action in SYSTEM_ACTIONS else has_transition_perm(method, by)
     if not allowed:
@@ -416,6 +433,7 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
                 end = long_datetime(locked.publicity_ends_at)
                 reason = _("公示期间收到的异议经核查不成立，公示恢复，截止时间相应调整为 %(end)s。") % {"end": end}
             notice_publish_correction(case=locked, reason=reason, fallback_years=fallback_years)
+            notice_follow_case(case=locked)  # the version it replaces takes no objection meanwhile
         return locked
 
 
@@ -424,7 +442,8 @@ def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str 
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, "uphold_objection", by)
-        comment = require_text(comment, gettext_lazy("处理意见"), max_length=OBJECTION_REPLY_MAX)
+        # the public reads it as the reason the notice was withdrawn
+        comment = require_text(comment, gettext_lazy("处理意见"), max_length=PUBLIC_REASON_MAX)
         _resolve_objections(locked, Objection.Outcome.UPHELD, comment)
         return _fire(locked, "uphold_objection", by=by, comment=comment, ip=ip)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import clock, permissions
 from ..limits import CORRECTION_REASON_MAX
-from ..models import ACTION_LABELS, Notice, Role, Stage, TransferCase
+from ..models import ACTION_LABELS, Notice, NoticeStatus, Role, Stage, TransferCase
 from ..publicity_clock import publicity_deadline
 from .cases import clock_rules, lock_case, record_audit, require_text
 from .errors import ActionRefused
@@ -22,8 +22,13 @@ from .notices import notice_publish_correction
 
 
 def may_correct_notice(case: TransferCase, user: Any) -> bool:
-    """A notice in publicity may be corrected by a TTO officer of the case's institution."""
-    return case.stage == Stage.PUBLICITY and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
+    """A notice in publicity may be corrected by a TTO officer of the case's institution, once the
+    version before is published (not while it is still rendering)."""
+    return (
+        case.stage == Stage.PUBLICITY
+        and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
+        and not case.notices.filter(status=NoticeStatus.PENDING).exists()
+    )
 
 
 def case_correct_notice(
@@ -39,6 +44,8 @@ def case_correct_notice(
                 _("案件当前处于“%(stage)s”环节，只有公示中的公示可以更正。") % {"stage": locked.get_stage_display()},
                 code="wrong_stage",
             )
+        if locked.notices.filter(status=NoticeStatus.PENDING).exists():
+            raise ActionRefused(_("上一版公示文件尚在生成中，请稍后再试。"), code="notice_pending")
         if not may_correct_notice(locked, by):
             raise ActionRefused(
                 _("您没有在本案件当前环节执行“%(action)s”的权限。") % {"action": ACTION_LABELS["correct_notice"]},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from .. import clock, permissions
+from ..limits import ABSTRACT_MAX, MAX_INVENTORS
 from ..models import Achievement, Institution, Inventor, Role, Stage, TransferCase
 from ..validators import MAX_WAN_YUAN, validate_achievement, validate_credit_code
 from . import numbering
@@ -23,6 +25,7 @@ from .cases import limit_text, record_creation
 from .errors import ActionRefused
 
 EDITABLE_STAGES = (Stage.DRAFT, Stage.RETURNED)
+LINE_BREAKS = re.compile(r"[\r\n\t]+")
 FILING_ROLES = (Role.APPLICANT, Role.TTO_OFFICER)
 
 
@@ -71,6 +74,10 @@ def _refuse_validation(exc: ValidationError) -> ActionRefused:
 def check_inventors(inventors: Sequence[InventorData], title: str) -> None:
     if not inventors:
         raise ActionRefused(_("成果“%(title)s”至少需要一位完成人。") % {"title": title}, code="inventors")
+    if len(inventors) > MAX_INVENTORS:
+        raise ActionRefused(
+            _("一项成果最多登记 %(max)d 位完成人。") % {"max": MAX_INVENTORS}, code="inventors"
+        )
     total = sum((i.share for i in inventors), Decimal("0"))
     if total != Decimal("100"):
         raise ActionRefused(
@@ -97,6 +104,7 @@ def achievement_create(*, institution: Institution, by: Any, data: AchievementDa
         raise ActionRefused(_("请填写成果名称。"), code="required")
     within_limits(Achievement, {"title": title, "field": data.field, "keywords": data.keywords,
                                 "number_as_entered": data.number})
+    limit_text(data.abstract or "", Achievement._meta.get_field("abstract").verbose_name, max_length=ABSTRACT_MAX)
     for inventor in data.inventors:
         within_limits(Inventor, {"name": inventor.name})
     try:
@@ -183,7 +191,10 @@ def within_limits(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
         field = model._meta.get_field(name)
         max_length = getattr(field, "max_length", None)
         if isinstance(value, str) and max_length:
-            values[name] = limit_text(value.strip(), field.verbose_name, max_length=max_length)  # type: ignore[union-attr]
+            one_line = LINE_BREAKS.sub(" ", value.strip())  # a statement typed in a box may wrap; it prints as one
+            values[name] = limit_text(  # one line: a name, a title, a number
+                one_line, field.verbose_name, max_length=max_length, single_line=True  # type: ignore[union-attr]
+            )
     return values
 
 

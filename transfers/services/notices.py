@@ -224,9 +224,11 @@ def notice_publish_correction(*, case: TransferCase, reason: str, fallback_years
     published, then stays public at its URL, superseded. ``fallback_years`` of a new end (None: the
     end is the corrected version's, and so is its note)."""
     with transaction.atomic():
+        if pending_notice(case) is not None:
+            raise ActionRefused(_("上一版公示文件尚在生成中，请稍后再试。"), code="notice_pending")
         old = current_notice(case, lock=True)
         if old is None:
-            raise ValueError(f"{case.reference} has no notice to correct")
+            raise ActionRefused(_("本案没有可以更正的公示。"), code="no_notice")
         if fallback_years is None:
             fallback_years = old.calendar_fallback_years
         return _issue(case, kind=old.kind, number=old.number, year=old.year, sequence=old.sequence,
@@ -249,11 +251,11 @@ def pending_notice(case: TransferCase) -> Notice | None:
     return Notice.objects.filter(case=case, status=NoticeStatus.PENDING).order_by("-pk").first()
 
 
-def _restart_if_late(notice: Notice) -> None:
-    """A first version published on a later day than it was approved (its rendering failed and was
-    retried) gives the public its whole period from the day it is really published."""
-    if notice.version != 1 or clock.in_china(notice.starts_at).date() == clock.china_today():
-        return
+def _sync_dates(notice: Notice) -> None:
+    """Before rendering, the version takes the period the case has now: a dismissed objection or a
+    correction may have moved it since the version was frozen. A version rendered on a later day than
+    it was issued (its rendering failed and was retried) gives the public the whole period from the
+    day it really goes public."""
     with transaction.atomic():
         case = TransferCase.objects.select_for_update(of=("self",)).select_related("rule_pack", "institution").get(
             pk=notice.case_id
@@ -261,13 +263,18 @@ def _restart_if_late(notice: Notice) -> None:
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != NoticeStatus.PENDING or case.stage != Stage.PUBLICITY:
             return
-        deadline = publicity_deadline(clock.now(), ClockRules.from_rule_pack(case.applicable_rule_pack))
-        case.publicity_started_at = clock.now()
-        case.publicity_ends_at = deadline.ends_at
-        case.save(update_fields=["publicity_started_at", "publicity_ends_at"])
-        locked.starts_at, locked.ends_at = case.publicity_started_at, deadline.ends_at
-        locked.calendar_fallback_years = list(deadline.fallback_years)
-        locked.save(update_fields=["starts_at", "ends_at", "calendar_fallback_years"])
+        fallback_years = locked.calendar_fallback_years
+        if clock.in_china(locked.issued_at).date() != clock.china_today():
+            deadline = publicity_deadline(clock.now(), ClockRules.from_rule_pack(case.applicable_rule_pack))
+            case.publicity_started_at, case.publicity_ends_at = clock.now(), deadline.ends_at
+            case.save(update_fields=["publicity_started_at", "publicity_ends_at"])
+            fallback_years = list(deadline.fallback_years)
+        assert case.publicity_started_at is not None
+        assert case.publicity_ends_at is not None
+        if (locked.starts_at, locked.ends_at) != (case.publicity_started_at, case.publicity_ends_at):
+            locked.starts_at, locked.ends_at = case.publicity_started_at, case.publicity_ends_at
+            locked.calendar_fallback_years = fallback_years
+            locked.save(update_fields=["starts_at", "ends_at", "calendar_fallback_years"])
     notice.refresh_from_db()
 
 
@@ -280,7 +287,7 @@ def notice_render(*, notice_pk: int) -> Notice | None:
     if printable_base_url_problem():
         logger.error("notice %s not rendered: PUBLIC_BASE_URL is unset or local", notice.number)
         return notice
-    _restart_if_late(notice)
+    _sync_dates(notice)
     base_url = public_base_url()
     data = render_notice_pdf(notice, base_url=base_url)
     with transaction.atomic():
@@ -289,19 +296,23 @@ def notice_render(*, notice_pk: int) -> Notice | None:
         locked = Notice.objects.select_for_update().get(pk=notice_pk)
         if locked.status != NoticeStatus.PENDING:
             return locked
-        if (locked.starts_at, locked.ends_at) != (notice.starts_at, notice.ends_at):
-            return locked  # its dates moved while it rendered: the next retry renders the new ones
+        if (locked.starts_at, locked.ends_at) != (notice.starts_at, notice.ends_at) or (
+            case.stage == Stage.PUBLICITY
+            and (case.publicity_started_at, case.publicity_ends_at) != (locked.starts_at, locked.ends_at)
+        ):
+            return locked  # its period moved while it rendered: the next retry renders the new one
         locked.pdf.save(f"{locked.number}-v{locked.version}.pdf", ContentFile(data), save=False)
         locked.pdf_sha256 = sha256_hex(data)
         locked.printed_base_url = base_url
-        locked.status = STATUS_OF_STAGE.get(Stage(case.stage), NoticeStatus.ENDED)
-        if locked.status == NoticeStatus.WITHDRAWN:
-            locked.withdrawal_reason = case.closing_reason
+        # a case that left publicity while its notice rendered (withdrawn, terminated): the notice is
+        # published withdrawn, with the reason recorded when it left (``notice_follow_case``)
+        locked.status = STATUS_OF_STAGE.get(Stage(case.stage), NoticeStatus.WITHDRAWN)
         locked.updated_at = clock.now()
         locked.save()
-        Notice.objects.filter(number=locked.number, version__lt=locked.version).exclude(
-            status=NoticeStatus.SUPERSEDED
-        ).update(status=NoticeStatus.SUPERSEDED, updated_at=clock.now())
+        # the version it corrects is superseded; a withdrawn or ended one keeps what it says
+        Notice.objects.filter(number=locked.number, version__lt=locked.version, status__in=LIVE).update(
+            status=NoticeStatus.SUPERSEDED, updated_at=clock.now()
+        )
         return locked
 
 
@@ -347,6 +358,13 @@ def notice_follow_case(*, case: TransferCase, reason: str = "") -> None:
     status = STATUS_OF_STAGE.get(Stage(case.stage))
     if status is None:
         return
+    pending = Notice.objects.filter(case=case, kind=NoticeKind.TRANSFER, status=NoticeStatus.PENDING)
+    if status == NoticeStatus.IN_PUBLICITY and pending.exists():
+        # publicity resumes with a version still rendering: the live one, whose printed end is no
+        # longer true, stays closed to objections until the new one is published
+        status = NoticeStatus.SUSPENDED
+    if status == NoticeStatus.WITHDRAWN and pending.exists():  # it is published withdrawn, with why
+        pending.filter(withdrawal_reason="").update(withdrawal_reason=reason or case.closing_reason)
     for notice in Notice.objects.filter(case=case, kind=NoticeKind.TRANSFER, status__in=LIVE):
         notice.status = status  # the dates stay as printed: a moved end is a new version (case_dismiss_objection)
         if status == NoticeStatus.WITHDRAWN and not notice.withdrawal_reason:
