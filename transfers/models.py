@@ -390,6 +390,9 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     stage_entered_at = models.DateTimeField(_("进入当前环节时间"), default=clock.now)
+    #: when the current stage's work is due (the pinned pack's ``stage_due_days``, in working days);
+    #: empty where the pack sets no period for the stage
+    stage_due_at = models.DateTimeField(_("本环节办理期限"), null=True, blank=True, db_index=True)
     publicity_started_at = models.DateTimeField(_("公示开始"), null=True, blank=True)
     publicity_ends_at = models.DateTimeField(_("公示截止"), null=True, blank=True)
     publicity_paused_at = models.DateTimeField(_("公示暂停时间"), null=True, blank=True)
@@ -421,6 +424,10 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
     @property
     def is_final(self) -> bool:
         return self.stage in FINAL_STAGES
+
+    @property
+    def stage_overdue(self) -> bool:
+        return self.stage_due_at is not None and not self.is_final and clock.now() > self.stage_due_at
 
     # ---- conditions ---------------------------------------------------------------------
 

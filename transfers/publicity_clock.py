@@ -137,6 +137,23 @@ def publicity_deadline(start: datetime.datetime, rules: ClockRules) -> Deadline:
     return _deadline(_first_day(start, rules), rules.days, rules)
 
 
+def working_deadline(start: datetime.datetime, days: int,
+                     closing_time: datetime.time = datetime.time(17, 0)) -> Deadline:
+    """The closing time of the ``days``-th working day after ``start`` (China's calendar, the start
+    day not counted): when a stage's work is due (``RulePack.stage_due_days``, an internal rule)."""
+    if days < 1:
+        raise ValueError("a due period lasts at least one working day")
+    calendar = _Calendar()
+    day = _china(start).date()
+    counted = 0
+    while counted < days:
+        day += ONE_DAY
+        if calendar.is_workday(day):
+            counted += 1
+    ends_at = datetime.datetime.combine(day, closing_time, tzinfo=CHINA)
+    return Deadline(ends_at=ends_at, last_day=day, fallback_years=tuple(sorted(calendar.guessed_years)))
+
+
 def days_left(
     now: datetime.datetime,
     ends_at: datetime.datetime,

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from transfers import clock
 from transfers.publicity_clock import CHINA, ClockRules, days_left, publicity_deadline, resume_deadline
 
 WORKING = ClockRules(days=15, working_days=True)
@@ -89,3 +90,16 @@ def test_the_period_is_never_shorter_than_the_law_and_never_fails(start, working
     assert deadline.ends_at - start >= datetime.timedelta(days=days - 1)
     assert deadline.ends_at.timetz() == datetime.time(17, 0, tzinfo=CHINA)
     assert days_left(start, deadline.ends_at, rules) >= days
+
+
+@pytest.mark.django_db
+def test_a_stage_is_due_after_its_working_days_across_the_national_day_holiday(world):
+    """National pack: preliminary review within 5 working days. Submitted on Wednesday 30 September
+    2026, 10:00: 1–7 October are holidays, 8, 9, Saturday 10 (an adjusted working day), 12 and 13
+    October count; due Tuesday 13 October at 17:00."""
+    from tests.factories import file_case
+    from transfers.services import cases as svc
+
+    with clock.travel_to(datetime.datetime(2026, 9, 30, 10, 0, tzinfo=CHINA)):
+        case = svc.case_submit(case=file_case(world.a), by=world.a.applicant)
+    assert case.stage_due_at == datetime.datetime(2026, 10, 13, 17, 0, tzinfo=CHINA)

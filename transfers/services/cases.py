@@ -36,7 +36,7 @@ from ..models import (
     TransferCase,
     Valuation,
 )
-from ..publicity_clock import ClockRules, publicity_deadline, resume_deadline
+from ..publicity_clock import ClockRules, publicity_deadline, resume_deadline, working_deadline
 from ..validators import MAX_WAN_YUAN
 from ..wording import long_datetime
 from .attachments import attachment_store
@@ -152,6 +152,7 @@ def _fire(
     locked.stage_entered_at = clock.now()
     if before_save is not None:
         before_save(locked)
+    locked.stage_due_at = stage_due_at(locked)
     locked.save()
     notice_follow_case(case=locked, reason=comment)
     record_audit(locked, by=by, action=action, from_stage=from_stage, comment=comment, note=note,
@@ -321,6 +322,14 @@ def case_complete_demonstration(
 
 #: no decision of a Chinese university's decision body on a transfer predates the People's Republic
 EARLIEST_DECISION = datetime.date(1949, 1, 1)
+
+
+def stage_due_at(case: TransferCase) -> datetime.datetime | None:
+    """When the work of the stage the case is in is due, from its pinned pack (working days)."""
+    days = case.applicable_rule_pack.due_days(case.stage)
+    if not days or days < 1:
+        return None
+    return working_deadline(case.stage_entered_at, days).ends_at
 
 
 def clock_rules(case: TransferCase) -> ClockRules:
