@@ -1,16 +1,19 @@
-"""Reads of the flow: the process of a case, its open tasks, and each reviewer's inbox."""
+"""Reads of the flow: the process of a case, its open tasks, and each reviewer's lists (my tasks,
+the queue of my role groups, the archive of what I completed), filtered and sorted in one query."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from transfers import permissions
-from transfers.models import TransferCase
+from transfers import clock, permissions
+from transfers.models import Achievement, Inventor, TransferCase
 
 from .models import CaseProcess
 
@@ -44,29 +47,205 @@ def open_task_names(case: TransferCase) -> set[str]:
     return {task.flow_task.name for task in open_tasks_of(case)}
 
 
+def _queue_condition(user: Any) -> Q | None:
+    """Unclaimed tasks for a role the user holds, in the institution where they hold it."""
+    condition: Q | None = None
+    for institution_id, roles in permissions.roles_by_institution(user).items():
+        # per task (``Exists`` on the case's primary key), so the database walks the unclaimed tasks
+        # of the roles by their index rather than every process of every case of the institution
+        of_institution = TransferCase.objects.filter(
+            pk=OuterRef("process__artifact_object_id"), institution_id=institution_id
+        )
+        part = Q(
+            Exists(of_institution),
+            owner__isnull=True,
+            owner_permission__in=[permissions.role_permission(r) for r in sorted(roles)],
+        )
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def _human_case_tasks(condition: Q, statuses: list[str]) -> QuerySet[Task]:
+    return Task.objects.filter(
+        condition,
+        flow_task_type="HUMAN",
+        status__in=statuses,
+        process__artifact_content_type=_case_ct(),
+    )
+
+
+def my_tasks(user: Any) -> QuerySet[Task]:
+    """Open tasks assigned to this user (claimed by them, or given to them by the flow)."""
+    if user is None or not user.is_authenticated:
+        return Task.objects.none()
+    return _human_case_tasks(Q(owner=user), [STATUS.NEW, STATUS.ASSIGNED]).order_by("created", "pk")
+
+
+def queue(user: Any) -> QuerySet[Task]:
+    """Unclaimed open tasks of the role groups this user belongs to, per institution: nothing from an
+    institution where they do not hold the task's role, nothing someone has claimed."""
+    if user is None or not user.is_authenticated:
+        return Task.objects.none()
+    condition = _queue_condition(user)
+    if condition is None:
+        return Task.objects.none()
+    return _human_case_tasks(condition, [STATUS.NEW]).order_by("created", "pk")
+
+
+def archive(user: Any) -> QuerySet[Task]:
+    """Tasks this user completed, newest first."""
+    if user is None or not user.is_authenticated:
+        return Task.objects.none()
+    return _human_case_tasks(Q(owner=user), [STATUS.DONE]).order_by("-finished", "-pk")
+
+
 def inbox(user: Any) -> QuerySet[Task]:
     """Open tasks this user may take: assigned to them, or waiting for a role they hold in the
-    case's institution. Nothing from another institution ever matches."""
+    case's institution (``my_tasks`` and ``queue`` together). Nothing from another institution
+    ever matches."""
     if user is None or not user.is_authenticated:
         return Task.objects.none()
     condition = Q(owner=user)
-    for institution_id, roles in permissions.roles_by_institution(user).items():
-        case_ids = TransferCase.objects.filter(institution_id=institution_id).values("pk")
-        condition |= Q(
-            owner__isnull=True,
-            owner_permission__in=[permissions.role_permission(r) for r in roles],
-            process__artifact_object_id__in=case_ids,
-        )
+    queued = _queue_condition(user)
+    if queued is not None:
+        condition |= queued
     return (
-        Task.objects.filter(
-            condition,
-            flow_task_type="HUMAN",
-            status__in=[STATUS.NEW, STATUS.ASSIGNED],
-            process__artifact_content_type=_case_ct(),
-        )
+        _human_case_tasks(condition, [STATUS.NEW, STATUS.ASSIGNED])
         .select_related("process", "owner")
         .order_by("created")
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The reviewer's lists: filters, search and sorting over tasks, with a fixed number of queries
+
+
+#: the task nodes a reviewer's list can be narrowed to, in the order of the process
+TASK_NODES = (
+    "preliminary_review",
+    "assessment",
+    "demonstration",
+    "decision",
+    "publicity",
+    "objection_review",
+    "implementation",
+    "revise",
+)
+
+#: sort keys of the lists (a leading ``-`` sorts descending)
+SORT_KEYS = ("received", "due", "reference", "completed")
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """What a reviewer narrowed a list to: all optional, already validated by the view's form."""
+
+    stage: str = ""  # a task node name (``TASK_NODES``)
+    institution: int | None = None
+    mode: str = ""
+    overdue: bool = False
+    q: str = ""
+    sort: str = "received"
+
+
+def task_nodes() -> list[tuple[str, str]]:
+    """(node name, title) of every reviewer task, for the stage filter."""
+    from .flow import TransferFlow  # the flow imports the views, which import this module
+
+    return [(name, str(getattr(TransferFlow, name).task_title)) for name in TASK_NODES]
+
+
+def _matching_cases(filters: TaskFilters, now: datetime.datetime) -> QuerySet[TransferCase] | None:
+    """The cases the filters allow, as a subquery; ``None`` when no case filter is set."""
+    cases = TransferCase.objects.all()
+    narrowed = False
+    if filters.institution is not None:
+        cases, narrowed = cases.filter(institution_id=filters.institution), True
+    if filters.mode:
+        cases, narrowed = cases.filter(mode=filters.mode), True
+    if filters.overdue:
+        cases, narrowed = cases.filter(stage_due_at__lt=now), True
+    words = filters.q.strip()
+    if words:
+        # each table scanned once (an ``IN`` list), not a lookup per case as ``Exists`` would make
+        achievements = Achievement.objects.filter(title__icontains=words).values("cases")
+        inventors = Inventor.objects.filter(name__icontains=words).values("achievement__cases")
+        cases = cases.filter(
+            Q(reference__icontains=words)
+            | Q(title__icontains=words)
+            | Q(counterparty_name__icontains=words)
+            | Q(pk__in=achievements)
+            | Q(pk__in=inventors)
+        )
+        narrowed = True
+    return cases if narrowed else None
+
+
+def task_list(tasks: QuerySet[Task], filters: TaskFilters, *, now: datetime.datetime) -> QuerySet[Task]:
+    """``tasks`` narrowed by ``filters`` and sorted: one query, whatever the number of rows. The
+    case's due date and reference are annotated by subquery (tasks reach their case through the
+    process's generic artifact, which has no foreign key)."""
+    if filters.stage in TASK_NODES:
+        from .flow import TransferFlow
+
+        tasks = tasks.filter(flow_task=getattr(TransferFlow, filters.stage))
+    cases = _matching_cases(filters, now)
+    if cases is not None:
+        tasks = tasks.filter(process__artifact_object_id__in=cases.values("pk"))
+    of_case = TransferCase.objects.filter(pk=OuterRef("process__artifact_object_id")).order_by()
+    tasks = tasks.annotate(
+        case_due_at=Subquery(of_case.values("stage_due_at")[:1]),
+        case_reference=Subquery(of_case.values("reference")[:1]),
+    )
+    descending = filters.sort.startswith("-")
+    key = filters.sort.lstrip("-")
+    column = {
+        "received": F("created"),
+        "due": F("case_due_at"),
+        "reference": F("case_reference"),
+        "completed": F("finished"),
+    }.get(key, F("created"))
+    # ``created`` is never empty: sorted without NULLS LAST, so an index on it gives the order
+    nulls_last = None if key not in ("due", "reference", "completed") else True
+    order = column.desc(nulls_last=nulls_last) if descending else column.asc(nulls_last=nulls_last)
+    return tasks.select_related("process").order_by(order, "-pk" if descending else "pk")
+
+
+@dataclass
+class TaskRow:
+    """One line of a reviewer's list: the task, its case, and how long is left."""
+
+    task: Task
+    case: TransferCase
+    days_left: int | None  # calendar days (China time) until the stage is due; None: no due date
+    overdue: bool
+
+    @property
+    def days_overdue(self) -> int:
+        """Calendar days since the due day (China time); 0 on the due day itself."""
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+def task_rows(tasks: list[Task], *, now: datetime.datetime) -> list[TaskRow]:
+    """The rows of one page: their cases in one query."""
+    cases = cases_by_id(tasks)
+    today = clock.in_china(now).date()
+    rows = []
+    for task in tasks:
+        case = cases.get(task.process.artifact_object_id)
+        if case is None:
+            continue
+        due = case.stage_due_at
+        days_left = (clock.in_china(due).date() - today).days if due is not None else None
+        rows.append(TaskRow(task=task, case=case, days_left=days_left, overdue=due is not None and due < now))
+    return rows
+
+
+def task_counts(user: Any) -> dict[str, int]:
+    """The counts the navigation shows: two queries (plus the user's roles, once per request)."""
+    if user is None or not user.is_authenticated:
+        return {"my_tasks": 0, "queue": 0}
+    return {"my_tasks": my_tasks(user).count(), "queue": queue(user).count()}
 
 
 def cases_by_id(tasks: list[Task]) -> dict[int, TransferCase]:

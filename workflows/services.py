@@ -81,12 +81,44 @@ def complete_on_behalf(task: Task, user: Any) -> None:
         activation.execute()
 
 
-def task_claim(*, task: Task, user: Any) -> None:
-    """Take an unclaimed task so colleagues see it is being handled."""
-    with transaction.atomic(), task.activation() as activation:
-        if task.status != STATUS.NEW or not activation.assign.has_perm(user):
-            raise ActionRefused(_("该任务不能由您认领。"), code="not_your_task")
+def _owner_name(task: Task) -> str:
+    return str(task.owner.get_full_name() or task.owner)
+
+
+def task_claim(*, task: Task, user: Any) -> Task:
+    """Take an unclaimed task from the queue into my tasks, so colleagues see it is being handled.
+
+    Under the flow's lock the task is read afresh: if a colleague claimed it meanwhile, or it was
+    done or cancelled, the claim is refused and nothing changes. Claiming a task already mine is a
+    no-op (a second click)."""
+    with transaction.atomic(), task.activation() as activation:  # locks the process, rereads the task
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ActionRefused(_("该任务已经处理完毕或已取消，无需认领。"), code="task_done")
+        if task.owner_id == user.pk:
+            return task
+        if task.owner_id is not None:
+            raise ActionRefused(
+                _("该任务已由 %(name)s 认领，不能再认领。") % {"name": _owner_name(task)},
+                code="task_claimed",
+            )
+        if not activation.assign.has_perm(user):
+            raise ActionRefused(_("该任务不属于您的职责范围，不能认领。"), code="not_your_task")
         activation.assign(user)
+        return task
+
+
+def task_release(*, task: Task, user: Any) -> Task:
+    """Put a task I claimed back in the queue of its role group. A task that is not mine, or one the
+    flow gave to me by name (the applicant's revision), cannot be released; nothing changes."""
+    with transaction.atomic(), task.activation() as activation:
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ActionRefused(_("该任务已经处理完毕或已取消，不能退回。"), code="task_done")
+        if task.owner_id != user.pk:
+            raise ActionRefused(_("该任务不在您的待办中，不能退回队列。"), code="not_your_task")
+        if not task.owner_permission:
+            raise ActionRefused(_("该任务指定由您本人处理，不能退回队列。"), code="not_releasable")
+        activation.unassign()
+        return task
 
 
 def case_act(*, case: TransferCase, user: Any, run: Runner) -> TransferCase:

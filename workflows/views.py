@@ -1,4 +1,5 @@
-"""Task views: parse the form, then one service call; the inbox lists what a reviewer may take.
+"""Task views: parse the form, then one service call; the reviewer's lists (my tasks, the queue,
+the archive) with claim and release.
 
 A task is opened at ``/tasks/<id>/``; its flow node names the view. Acting takes the task (if
 still unclaimed), runs the service inside the flow's lock and transaction, and completes the task
@@ -9,25 +10,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from transfers import clock, permissions
 from transfers import selectors as transfer_selectors
-from transfers.models import NoticeStatus, TransferCase
+from transfers.models import Institution, NoticeStatus, TransferCase, TransferMode
 from transfers.services import cases as case_services
 from transfers.services.errors import ActionRefused
 from transfers.views import NOTICE_NOT_RENDERED, case_context, client_ip
 
 from . import forms
-from .selectors import cases_by_id, inbox
-from .services import Runner, task_execute
+from .selectors import TaskFilters, archive, inbox, my_tasks, queue, task_list, task_nodes, task_rows
+from .services import Runner, task_claim, task_execute, task_release
 
 
 def _task_and_case(request: HttpRequest, task_pk: int) -> tuple[Task, TransferCase]:
@@ -205,16 +212,187 @@ def task_detail(request: HttpRequest, task_pk: int) -> HttpResponse:
     return view(request, task=task, case=case)
 
 
+class TaskFilterForm(django_forms.Form):
+    """The filter bar of the reviewer's lists (GET): every field optional, bad values ignored."""
+
+    q = django_forms.CharField(
+        label=gettext_lazy("搜索"),
+        required=False,
+        max_length=100,
+        strip=True,
+        help_text=gettext_lazy("案件编号、项目名称、成果名称、完成人或受让方"),
+    )
+    stage = django_forms.ChoiceField(label=gettext_lazy("环节"), required=False)
+    institution = django_forms.TypedChoiceField(
+        label=gettext_lazy("单位"), required=False, coerce=int, empty_value=None
+    )
+    mode = django_forms.ChoiceField(label=gettext_lazy("转化方式"), required=False)
+    overdue = django_forms.BooleanField(label=gettext_lazy("只看已逾期"), required=False)
+    sort = django_forms.ChoiceField(required=False)
+
+    def __init__(
+        self, data: Any, *, institutions: list[tuple[int, str]], sorts: tuple[str, ...], open_tasks: bool
+    ) -> None:
+        super().__init__(data)
+        if not open_tasks:  # a finished task is not overdue (its case's present stage may be)
+            del self.fields["overdue"]
+        everything: list[tuple[str, Any]] = [("", _("全部"))]
+        self._offer("stage", everything + task_nodes())
+        self._offer("institution", everything + [(str(pk), name) for pk, name in institutions])
+        self._offer("mode", everything + list(TransferMode.choices))
+        self._offer("sort", [(key, key) for key in sorts] + [(f"-{key}", key) for key in sorts])
+
+    def _offer(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, django_forms.ChoiceField)
+        field.choices = choices
+
+    def filters(self, default_sort: str) -> TaskFilters:
+        self.is_valid()  # a value out of its choices is dropped; the other filters still apply
+        data = getattr(self, "cleaned_data", {})
+        return TaskFilters(
+            stage=data.get("stage") or "",
+            institution=data.get("institution"),
+            mode=data.get("mode") or "",
+            overdue=bool(data.get("overdue")),
+            q=data.get("q") or "",
+            sort=data.get("sort") or default_sort,
+        )
+
+
+#: each list: its selector, title, sort keys (the first sorted as ``default``), and whether it shows due dates
+TASK_LISTS: dict[str, dict[str, Any]] = {
+    "mine": {
+        "tasks": my_tasks,
+        "title": gettext_lazy("我的待办"),
+        "sorts": ("received", "due", "reference"),
+        "default": "received",
+        "open": True,
+    },
+    "queue": {
+        "tasks": queue,
+        "title": gettext_lazy("待认领任务"),
+        "sorts": ("received", "due", "reference"),
+        "default": "received",
+        "open": True,
+    },
+    "archive": {
+        "tasks": archive,
+        "title": gettext_lazy("已办任务"),
+        "sorts": ("completed", "received", "reference"),
+        "default": "-completed",
+        "open": False,
+    },
+}
+
+PAGE_SIZE = 25
+
+
+def _institutions_of(user: Any) -> list[tuple[int, str]]:
+    ids = permissions.roles_by_institution(user).keys()
+    return list(Institution.objects.filter(pk__in=ids).order_by("code").values_list("pk", "name"))
+
+
+def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """One of the reviewer's lists: filters, search, sorting and pages, in a fixed number of queries."""
+    spec = TASK_LISTS[kind]
+    now = clock.now()
+    form = TaskFilterForm(
+        request.GET or None,
+        institutions=_institutions_of(request.user),
+        sorts=spec["sorts"],
+        open_tasks=spec["open"],
+    )
+    filters = form.filters(spec["default"])
+    tasks = task_list(spec["tasks"](request.user), filters, now=now)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    current = filters.sort.lstrip("-")
+    descending = filters.sort.startswith("-")
+    sorting = {
+        key: {
+            "next": f"-{key}" if key == current and not descending else key,
+            "aria": ("descending" if descending else "ascending") if key == current else "",
+        }
+        for key in spec["sorts"]
+    }
+    return render(
+        request,
+        "workflows/task_list.html",
+        {
+            "kind": kind,
+            "title": spec["title"],
+            "shows_due": spec["open"],
+            "form": form,
+            "filtered": any([filters.stage, filters.institution, filters.mode, filters.overdue, filters.q]),
+            "page": page,
+            "rows": task_rows(list(page.object_list), now=now),
+            "sorting": sorting,
+        },
+    )
+
+
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    tasks = list(inbox(request.user))
-    cases = cases_by_id(tasks)
-    rows = [
-        {"task": t, "case": cases[t.process.artifact_object_id]}
-        for t in tasks
-        if t.process.artifact_object_id in cases
-    ]
-    return render(request, "workflows/inbox.html", {"rows": rows})
+    """My tasks: open tasks assigned to me."""
+    return _task_list_page(request, "mine")
+
+
+@login_required
+def queue_view(request: HttpRequest) -> HttpResponse:
+    """The queue: unclaimed tasks of my role groups, per institution."""
+    return _task_list_page(request, "queue")
+
+
+@login_required
+def archive_view(request: HttpRequest) -> HttpResponse:
+    """The archive: tasks I completed, newest first."""
+    return _task_list_page(request, "archive")
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Back to the list the button was on (a local address only), else ``fallback``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+@require_POST
+def task_claim_view(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """Claim a task of the queue: it moves to my tasks."""
+    task, case = _task_and_case(request, task_pk)
+    try:
+        task_claim(task=task, user=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back(request, "workflows:queue")
+    messages.success(
+        request,
+        _("已认领“%(task)s”（%(case)s），任务已移入我的待办。")
+        % {"task": task.flow_task.task_title, "case": case.reference},
+    )
+    return _back(request, "workflows:inbox")
+
+
+@login_required
+@require_POST
+def task_release_view(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """Release a task I claimed: it goes back to the queue of its role group."""
+    task, case = _task_and_case(request, task_pk)
+    try:
+        task_release(task=task, user=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back(request, "workflows:inbox")
+    messages.success(
+        request,
+        _("已将“%(task)s”（%(case)s）退回待认领队列。")
+        % {"task": task.flow_task.task_title, "case": case.reference},
+    )
+    return _back(request, "workflows:inbox")
 
 
 @login_required

@@ -51,6 +51,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "transfers.context_processors.site",
                 "notifications.context_processors.unread",
+                "workflows.context_processors.task_counts_in_navigation",
             ],
         },
     },

@@ -74,11 +74,17 @@ def test_applicant_files_and_tto_passes(live_server, browser):
 
     reviewer = browser.new_page(locale="zh-CN")
     login(reviewer, live_server.url, world.a.tto_officer.username)
+    # the new case waits in the officer's queue; claiming it moves it to their tasks
+    reviewer.click("nav a:has-text('待认领')")
     assert "一种光伏板自清洁机器人转让" in reviewer.locator("table.list").inner_text()
-    reviewer.click("a.button.small:has-text('处理')")
+    reviewer.click("table.list button:has-text('认领')")
+    assert "已认领" in reviewer.locator(".messages").inner_text()
+    reviewer.goto(live_server.url + "/work/")
+    assert "一种光伏板自清洁机器人转让" in reviewer.locator("table.list").inner_text()
+    reviewer.click("table.list a.button.small:has-text('处理')")
     reviewer.check("input[name=action][value=pass]")
     reviewer.fill("textarea[name=comment]", "材料齐全")
     reviewer.click("form button:has-text('提交')")
     case.refresh_from_db()
     assert case.stage == Stage.ASSESSMENT
-    assert "目前没有待办任务" in reviewer.content()
+    assert "您目前没有待办任务" in reviewer.content()
