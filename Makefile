@@ -85,3 +85,4 @@ clean:
 
 bench: install-dev
 	$(BIN)/python -m benchmarks.case_visibility
+	$(BIN)/python -m benchmarks.task_lists
