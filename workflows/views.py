@@ -48,6 +48,24 @@ def _task_and_case(request: HttpRequest, task_pk: int) -> tuple[Task, TransferCa
     return task, case
 
 
+#: outcomes that cannot be undone: each is confirmed on a page that says what it does (GOV.UK's
+#: confirmation pattern) before the service runs
+IRREVERSIBLE: dict[str, tuple[Any, Any]] = {
+    "terminate": (
+        gettext_lazy("终止转化"),
+        gettext_lazy("案件将终止，不能恢复。公示中或暂停中的公示将被撤销，并公开终止原因；如有待处理的异议，以此答复。"),
+    ),
+    "withdraw_notice": (
+        gettext_lazy("撤回公示"),
+        gettext_lazy("公示将立即撤销，撤销原因向公众公开；案件回到决策环节，再次批准后以新的编号重新公示。"),
+    ),
+    "withdraw": (
+        gettext_lazy("撤回案件"),
+        gettext_lazy("案件将撤回并结束，不能恢复；如需再次转化，须新建案件。"),
+    ),
+}
+
+
 class TaskView(LoginRequiredMixin, View):
     """Base of every task view: subclasses name the form and map each action to a service."""
 
@@ -71,12 +89,23 @@ class TaskView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_page(self.form_class())
 
+    def render_confirmation(self, data: dict[str, Any]) -> HttpResponse:
+        """What the irreversible outcome does, the reason given, and the same form again to confirm."""
+        title, consequence = IRREVERSIBLE[data["action"]]
+        resend = [(key, value) for key, values in self.request.POST.lists() if key != "csrfmiddlewaretoken"
+                  for value in values]
+        context = {"task": self.task, "case": self.case, "title": title, "consequence": consequence,
+                   "reason": data.get("comment", ""), "resend": resend}
+        return render(self.request, "workflows/confirm.html", context)
+
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("请根据提示修改后再提交。"))
             return self.render_page(form, status=400)
         data = form.cleaned_data
+        if data["action"] in IRREVERSIBLE and request.POST.get("confirmed") != "yes":
+            return self.render_confirmation(data)
         try:
             case = task_execute(task=self.task, user=request.user, run=self.runner(data["action"], data))
         except ActionRefused as refusal:

@@ -68,7 +68,13 @@ def act(client, user, case, data, expect_stage):
     assert task is not None, f"{user.username} has no task on {case.reference} in {case.stage}"
     page = client.get(reverse("workflows:task", args=[task.pk]))
     assert page.status_code == 200
+    before = TransferCase.objects.get(pk=case.pk).stage
     response = client.post(reverse("workflows:task", args=[task.pk]), data)
+    if response.status_code == 200 and 'name="confirmed"' in response.content.decode():
+        # an irreversible outcome: a page says what it does, and nothing happens until it is confirmed
+        assert "请确认" in response.content.decode()
+        assert TransferCase.objects.get(pk=case.pk).stage == before
+        response = client.post(reverse("workflows:task", args=[task.pk]), {**data, "confirmed": "yes"})
     assert response.status_code == 302, response.content.decode()[:2000]
     case.refresh_from_db()
     assert case.stage == expect_stage

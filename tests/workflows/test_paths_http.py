@@ -311,3 +311,31 @@ def test_a_task_that_is_not_yours_is_refused_with_a_message(client, world):
     case.refresh_from_db()
     assert case.stage == Stage.PRELIMINARY_REVIEW
     assert_flow_agrees(case)
+
+
+@pytest.mark.parametrize(("stage", "role", "action", "words"), [
+    (Stage.PUBLICITY, "tto_officer", "terminate", "案件将终止，不能恢复"),
+    (Stage.PUBLICITY, "tto_officer", "withdraw_notice", "公示将立即撤销"),
+    (Stage.RETURNED, "applicant", "withdraw", "案件将撤回并结束"),
+])
+def test_an_irreversible_outcome_is_confirmed_on_a_page_that_says_what_it_does(client, world, stage, role, action,
+                                                                               words):
+    from workflows.selectors import inbox
+
+    if stage == Stage.RETURNED:
+        case = walk_to(client, world, Stage.PRELIMINARY_REVIEW)
+        act(client, world.a.tto_officer, case, {"action": "return", "comment": "请补充材料"}, Stage.RETURNED)
+    else:
+        case = walk_to(client, world, stage)
+    user = getattr(world.a, role)
+    client.force_login(user)
+    task = inbox(user).get(process__artifact_object_id=case.pk)
+    url = reverse("workflows:task", args=[task.pk])
+    page = client.post(url, {"action": action, "comment": "受让方放弃受让"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "请确认" in html and words in html and "受让方放弃受让" in html
+    case.refresh_from_db()
+    assert case.stage == stage  # nothing happened yet
+    assert client.post(url, {"action": action, "comment": "受让方放弃受让", "confirmed": "yes"}).status_code == 302
+    case.refresh_from_db()
+    assert case.stage != stage
