@@ -110,7 +110,10 @@ def achievement_data(
     )
 
 
-def file_case(side: Side, *, count: int = 1, by: Any = None, **fields: Any) -> TransferCase:
+def file_case(
+    side: Side, *, count: int = 1, by: Any = None, new: list[AchievementData] | None = None, **fields: Any
+) -> TransferCase:
+    """A draft of ``side`` with the usual deal; ``new``: its achievements (else ``count`` know-how items)."""
     values = {
         "title": "耐旱马铃薯技术转让",
         "mode": "assignment",
@@ -126,9 +129,9 @@ def file_case(side: Side, *, count: int = 1, by: Any = None, **fields: Any) -> T
         by=by or side.applicant,
         fields=values,
         existing=[],
-        new=[
-            achievement_data(title=f"成果{n}号：一种耐旱马铃薯种薯快速繁育方法") for n in range(1, count + 1)
-        ],
+        new=new
+        if new is not None
+        else [achievement_data(title=f"成果{n}号：一种耐旱马铃薯种薯快速繁育方法") for n in range(1, count + 1)],
         attachments=[("disclosure_form", pdf("披露表.pdf"))],
     )
 

@@ -928,18 +928,26 @@ class Notice(models.Model):
     @property
     def public_status(self) -> str:
         """The status the public reads, as the clock makes it now (a code of ``PUBLIC_STATUS_LABELS``)."""
-        return "period_over" if self.period_over else self.status
+        return PERIOD_OVER if self.period_over else self.status
 
     @property
     def public_status_label(self) -> str:
         return str(PUBLIC_STATUS_LABELS[self.public_status])
 
 
-#: what the public reads for each status; ``period_over`` is computed from the clock, never stored
+#: the status the public reads from ``ends_at`` on until the closing job moves the case: computed
+#: from the clock, never stored
+PERIOD_OVER = "period_over"
+#: what the public reads for each status
 PUBLIC_STATUS_LABELS: dict[str, Any] = {
     **dict(NoticeStatus.choices),
-    "period_over": _("公示期满（待转入实施）"),
+    PERIOD_OVER: _("公示期满（待转入实施）"),
 }
+#: the statuses the public may filter by, in the order a notice lives them (``pending`` is never public)
+PUBLIC_STATUSES = (
+    NoticeStatus.IN_PUBLICITY, PERIOD_OVER, NoticeStatus.SUSPENDED, NoticeStatus.ENDED,
+    NoticeStatus.SUPERSEDED, NoticeStatus.WITHDRAWN,
+)
 
 
 class Objection(models.Model):

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
@@ -36,7 +36,7 @@ from django.views.decorators.http import condition, require_GET
 from django_ratelimit.core import is_ratelimited
 
 from . import clock, selectors, wording
-from .models import PUBLIC_STATUS_LABELS, Notice, NoticeStatus, TransferMode
+from .models import PUBLIC_STATUS_LABELS, PUBLIC_STATUSES, Notice, NoticeStatus, TransferMode
 from .public_forms import ObjectionForm, VerifyForm
 from .publicity_clock import ClockRules, days_left
 from .services.errors import ActionRefused
@@ -49,13 +49,6 @@ OBJECTION_RATE = "5/h"
 #: what a public page depends on besides its URL and the notices: the reader's language (cookie or
 #: Accept-Language) and session (the CSRF secret its forms carry, who is signed in)
 VARY = ("Accept-Language", "Cookie")
-#: the status the public reads from ``ends_at`` on until the closing job moves the case (see ``Notice``)
-PERIOD_OVER = "period_over"
-#: the statuses the public may filter by, in the order a notice lives them (``pending`` is never public)
-PUBLIC_STATUSES = (
-    NoticeStatus.IN_PUBLICITY, PERIOD_OVER, NoticeStatus.SUSPENDED, NoticeStatus.ENDED,
-    NoticeStatus.SUPERSEDED, NoticeStatus.WITHDRAWN,
-)
 
 
 def _objector_key(group: str, request: HttpRequest) -> str:
@@ -157,26 +150,11 @@ def _list_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 # ---- pages ---------------------------------------------------------------------------------
 
 
-def _with_status(notices: QuerySet[Notice], status: str) -> QuerySet[Notice]:
-    """The public's status filter, as the clock makes the statuses now; superseded versions only
-    when asked for."""
-    if status == NoticeStatus.SUPERSEDED:
-        return notices.filter(status=status)
-    notices = notices.exclude(status=NoticeStatus.SUPERSEDED)
-    if status == NoticeStatus.IN_PUBLICITY:
-        return notices.filter(status=status, ends_at__gt=clock.now())
-    if status == PERIOD_OVER:
-        return notices.filter(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now())
-    if status in PUBLIC_STATUSES:
-        return notices.filter(status=status)
-    return notices
-
-
 @require_GET
 @public_page(etag=_list_etag, last_modified=_list_last_modified)
 def notice_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    notices = _with_status(selectors.notice_public_list(), status)
+    notices = selectors.notice_public_with_status(status)
     mode = request.GET.get("mode", "")
     if mode in TransferMode.values:
         notices = notices.filter(content__mode_code=mode)  # as published, not as the case reads today

@@ -32,13 +32,13 @@ from .forms import (
     new_achievements,
     uploads,
 )
-from .models import Inventor, NoticeStatus, Role, Stage, TransferCase
+from .models import Inventor, NoticeStatus, Stage, TransferCase
 from .selectors.rules import rules_applied
 from .services import cases as case_services
 from .services import corrections as case_corrections
 from .services import filing
 from .services.errors import ActionRefused
-from .services.notices import notice_retry
+from .services.notices import may_retry_notice, notice_retry, pending_notice
 from .services.snapshots import revision_changes
 
 #: told when a notice was numbered but its PDF could not be rendered (it is not public yet)
@@ -91,8 +91,7 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "can_submit": case.stage == Stage.DRAFT and has_transition_perm(case.submit, user),
         "can_withdraw": has_transition_perm(case.withdraw, user),
         "can_correct_notice": case_corrections.may_correct_notice(case, user),
-        "can_retry_notice": permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
-        and case.notices.filter(status=NoticeStatus.PENDING).exists(),
+        "can_retry_notice": may_retry_notice(case, user),
         "rules": rules_applied(case),
         "has_work": case.stage in permissions.STAGE_ROLES or case.stage == Stage.RETURNED,
     }
@@ -275,7 +274,7 @@ def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
     """A TTO officer publishes a corrected version of the case's notice in publicity."""
     case = selectors.case_visible_to(request.user, public_id)
     if not case_corrections.may_correct_notice(case, request.user):
-        if case.notices.filter(status=NoticeStatus.PENDING).exists():
+        if pending_notice(case) is not None:
             messages.error(request, _("上一版公示文件尚在生成中，请稍后再试。"))
         else:
             messages.error(request, _("只有技术转移办公室专员可以更正公示中的公示。"))

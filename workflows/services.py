@@ -13,6 +13,7 @@ from viewflow.workflow.status import STATUS
 
 from transfers.models import TransferCase
 from transfers.services.errors import ActionRefused
+from transfers.services.locking import lock_case
 
 from .selectors import open_tasks_of
 
@@ -22,7 +23,7 @@ Runner = Callable[[], TransferCase]
 def _lock_case_of(task: Task) -> None:
     """The case row before the flow's lock: the order a move from outside a task (the public's
     objection, the clock) takes them in too, so the two never wait on each other crosswise."""
-    TransferCase.objects.select_for_update(of=("self",)).filter(pk=task.process.artifact_object_id).exists()
+    lock_case(int(task.process.artifact_object_id))
 
 
 def task_execute(*, task: Task, user: Any, run: Runner) -> TransferCase:

@@ -27,9 +27,10 @@ from viewflow.workflow.status import STATUS
 
 from transfers import clock, permissions
 from transfers import selectors as transfer_selectors
-from transfers.models import Institution, NoticeStatus, TransferCase, TransferMode
+from transfers.models import Institution, TransferCase, TransferMode
 from transfers.services import cases as case_services
 from transfers.services.errors import ActionRefused
+from transfers.services.notices import pending_notice
 from transfers.views import NOTICE_NOT_RENDERED, case_context, client_ip
 
 from . import forms
@@ -118,7 +119,7 @@ class TaskView(LoginRequiredMixin, View):
             _("已处理：%(case)s，当前环节：%(stage)s。")
             % {"case": case.reference, "stage": case.get_stage_display()},
         )
-        if case.notices.filter(status=NoticeStatus.PENDING).exists():  # rendered after the task committed
+        if pending_notice(case) is not None:  # rendered after the task committed, and it failed
             messages.warning(request, NOTICE_NOT_RENDERED)
         return redirect("workflows:inbox")
 
@@ -388,40 +389,32 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(fallback)
 
 
+def _move_task(request: HttpRequest, task_pk: int, *, move: Any, done: str, refused_to: str) -> HttpResponse:
+    """Claim or release: the service under the flow's lock, then back to the list with a message."""
+    task, case = _task_and_case(request, task_pk)
+    try:
+        move(task=task, user=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back(request, refused_to)
+    messages.success(request, done % {"task": task.flow_task.task_title, "case": case.reference})
+    return _back(request, "workflows:inbox")
+
+
 @login_required
 @require_POST
 def task_claim_view(request: HttpRequest, task_pk: int) -> HttpResponse:
     """Claim a task of the queue: it moves to my tasks."""
-    task, case = _task_and_case(request, task_pk)
-    try:
-        task_claim(task=task, user=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-        return _back(request, "workflows:queue")
-    messages.success(
-        request,
-        _("已认领“%(task)s”（%(case)s），任务已移入我的待办。")
-        % {"task": task.flow_task.task_title, "case": case.reference},
-    )
-    return _back(request, "workflows:inbox")
+    return _move_task(request, task_pk, move=task_claim, refused_to="workflows:queue",
+                      done=_("已认领“%(task)s”（%(case)s），任务已移入我的待办。"))
 
 
 @login_required
 @require_POST
 def task_release_view(request: HttpRequest, task_pk: int) -> HttpResponse:
     """Release a task I claimed: it goes back to the queue of its role group."""
-    task, case = _task_and_case(request, task_pk)
-    try:
-        task_release(task=task, user=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-        return _back(request, "workflows:inbox")
-    messages.success(
-        request,
-        _("已将“%(task)s”（%(case)s）退回待认领队列。")
-        % {"task": task.flow_task.task_title, "case": case.reference},
-    )
-    return _back(request, "workflows:inbox")
+    return _move_task(request, task_pk, move=task_release, refused_to="workflows:inbox",
+                      done=_("已将“%(task)s”（%(case)s）退回待认领队列。"))
 
 
 @login_required

@@ -24,7 +24,6 @@ from transfers.pdf import pdf_text
 from transfers.services import cases as svc
 from transfers.services import notices as notice_services
 from transfers.services.errors import ActionRefused
-from transfers.services.filing import case_file
 from transfers.services.publicity import publicity_close_due
 from workflows.services import case_act
 
@@ -41,14 +40,7 @@ def to_decision(side, new=None, **fields):
     """A case of the side walked to its decision; ``new``: its achievements (else the factory's)."""
     from tests.factories import file_case
 
-    if new is None:
-        filed = file_case(side, **fields)
-    else:
-        values = {"title": "耐旱马铃薯技术转让", "mode": "assignment", "counterparty_name": "甘肃陇原科技发展有限公司",
-                  "pricing_method": "negotiated", "price_kind": "lump_sum", "price_amount": Decimal("12.5"),
-                  "price_terms": "", **fields}
-        filed = case_file(institution=side.institution, by=side.applicant, fields=values, existing=[], new=new)
-    case = svc.case_submit(case=filed, by=side.applicant)
+    case = svc.case_submit(case=file_case(side, new=new, **fields), by=side.applicant)
     for user, run in [
         (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
         (side.assessor, lambda c: svc.case_complete_assessment(
@@ -237,9 +229,12 @@ def test_the_notice_states_what_the_case_and_the_institution_state(world):
     assert "一次性支付：40万元（人民币肆拾万元整）" in text
     assert "向AAA大学纪委办公室提出" in text and "兰州市天水南路222号" in text
     # signed by the institution and its office, dated as official documents are, in China's calendar
-    assert text.endswith("AAA大学科学技术处2026年11月26日") or "AAA大学科学技术处2026年11月26日" in text
-    html = Notice.objects.get(pk=notice.pk)
-    assert html.content["office"] == "科学技术处"
+    assert "AAA大学科学技术处2026年11月26日" in text
+    institution.office_name = "技术转移中心"  # a later rename changes nothing published
+    institution.save()
+    notice.refresh_from_db()
+    assert notice.content["office"] == "科学技术处"
+    assert "科学技术处" in pdf_text(pdf_of(notice))
 
 
 def test_the_pdf_is_tagged_for_screen_readers_in_chinese(world):
@@ -500,3 +495,14 @@ def test_an_upheld_objections_reason_is_what_the_public_reads_and_fits(world):
     notice.refresh_from_db()
     assert case.stage == Stage.DECISION and notice.status == NoticeStatus.WITHDRAWN
     assert notice.withdrawal_reason == "理" * 500
+
+
+def test_a_notice_published_before_amounts_kept_their_exact_value_still_shows_its_price(client, world):
+    """Notices frozen by an earlier version hold the amount as printed ("12.5") without ``price_value``."""
+    notice = Notice.objects.get(case=approve(world.a, to_decision(world.a)))
+    content = {k: v for k, v in notice.content.items() if k not in ("price_value", "valuation_value")}
+    Notice.objects.filter(pk=notice.pk).update(content=content)
+    page = client.get(notice.get_current_url()).content.decode()
+    assert "12.5 万元（人民币壹拾贰万伍仟元整）" in page and "38.5 万元" in page
+    client.cookies["django_language"] = "en"
+    assert "CNY 125,000" in client.get(notice.get_current_url()).content.decode()

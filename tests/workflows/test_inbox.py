@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
-from tests.factories import UserFactory, pdf
+from tests.factories import UserFactory, file_case
 from transfers import clock
 from transfers.models import Membership
 from transfers.services import cases as svc
-from transfers.services.filing import AchievementData, InventorData, case_file
+from transfers.services.filing import AchievementData, InventorData
 from workflows.selectors import my_tasks, open_tasks_of, queue
 from workflows.services import case_act
 
@@ -33,32 +33,10 @@ START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=clock.CHINA)  # a Monday, no 
 
 def submit(side, *, at=START, inventor="王𠮷祥", achievement="一种耐旱马铃薯种薯快速繁育方法", **fields):
     """File and submit a case of ``side`` at ``at``: a preliminary-review task for its TTO officers."""
-    values = {
-        "title": "耐旱马铃薯技术转让",
-        "mode": "assignment",
-        "counterparty_name": "甘肃陇原科技发展有限公司",
-        "pricing_method": "negotiated",
-        "price_kind": "lump_sum",
-        "price_amount": Decimal("12.5000"),
-        "price_terms": "",
-    }
-    values.update(fields)
+    know_how = AchievementData(kind="know_how", number="", title=achievement,
+                               inventors=[InventorData(inventor, Decimal("100"), True)])
     with clock.travel_to(at):
-        case = case_file(
-            institution=side.institution,
-            by=side.applicant,
-            fields=values,
-            existing=[],
-            new=[
-                AchievementData(
-                    kind="know_how",
-                    number="",
-                    title=achievement,
-                    inventors=[InventorData(inventor, Decimal("100"), True)],
-                )
-            ],
-            attachments=[("disclosure_form", pdf("披露表.pdf"))],
-        )
+        case = file_case(side, new=[know_how], **fields)
         return svc.case_submit(case=case, by=side.applicant)
 
 

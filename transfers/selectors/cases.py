@@ -132,6 +132,26 @@ def notice_public_list() -> QuerySet[Any]:
     )
 
 
+def notice_public_with_status(status: str) -> QuerySet[Any]:
+    """The public list narrowed to a status as the public reads it now (``Notice.public_status``: a
+    notice whose period is over reads ``period_over`` before the closing job runs); superseded
+    versions only when asked for."""
+    from .. import clock
+    from ..models import PERIOD_OVER, PUBLIC_STATUSES, NoticeStatus
+
+    notices = notice_public_list()
+    if status == NoticeStatus.SUPERSEDED:
+        return notices.filter(status=status)
+    notices = notices.exclude(status=NoticeStatus.SUPERSEDED)
+    if status == NoticeStatus.IN_PUBLICITY:
+        return notices.filter(status=status, ends_at__gt=clock.now())
+    if status == PERIOD_OVER:
+        return notices.filter(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now())
+    if status in PUBLIC_STATUSES:
+        return notices.filter(status=status)
+    return notices
+
+
 def notice_public_get(number: str, version: int | None = None) -> Any:
     """A notice version by number (the current one when no version is given), else 404."""
     qs = notice_public_list().filter(number=number)

@@ -41,6 +41,7 @@ from ..validators import MAX_WAN_YUAN
 from ..wording import long_datetime
 from .attachments import attachment_store
 from .errors import ActionRefused
+from .locking import lock_case
 from .notices import current_notice, notice_follow_case, notice_publish, notice_publish_correction
 from .snapshots import case_snapshot
 
@@ -55,15 +56,6 @@ CONDITION_MESSAGES: dict[str, Promise] = {
     "finish_publicity": gettext_lazy("公示期尚未届满，不能结束公示。"),
     "complete": gettext_lazy("请先上传已签订的合同。"),
 }
-
-
-def lock_case(case: TransferCase) -> TransferCase:
-    # of=("self",): lock the case row only (PostgreSQL refuses FOR UPDATE on the nullable rule_pack join)
-    return (
-        TransferCase.objects.select_for_update(of=("self",))
-        .select_related("institution", "rule_pack")
-        .get(pk=case.pk)
-    )
 
 
 #: moves the system itself may make (by=None): the legal clock ends publicity, the public objects

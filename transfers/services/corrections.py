@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 
 from .. import clock, permissions
 from ..limits import CORRECTION_REASON_MAX
-from ..models import ACTION_LABELS, Notice, NoticeStatus, Role, Stage, TransferCase
+from ..models import ACTION_LABELS, Notice, Role, Stage, TransferCase
 from ..publicity_clock import publicity_deadline
-from .cases import clock_rules, lock_case, record_audit, require_text
+from .cases import clock_rules, record_audit, require_text
 from .errors import ActionRefused
 from .filing import clean_correction
-from .notices import notice_publish_correction
+from .locking import lock_case
+from .notices import notice_publish_correction, pending_notice
 
 
 def may_correct_notice(case: TransferCase, user: Any) -> bool:
@@ -27,7 +28,7 @@ def may_correct_notice(case: TransferCase, user: Any) -> bool:
     return (
         case.stage == Stage.PUBLICITY
         and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
-        and not case.notices.filter(status=NoticeStatus.PENDING).exists()
+        and pending_notice(case) is None
     )
 
 
@@ -44,7 +45,7 @@ def case_correct_notice(
                 _("案件当前处于“%(stage)s”环节，只有公示中的公示可以更正。") % {"stage": locked.get_stage_display()},
                 code="wrong_stage",
             )
-        if locked.notices.filter(status=NoticeStatus.PENDING).exists():
+        if pending_notice(locked) is not None:
             raise ActionRefused(_("上一版公示文件尚在生成中，请稍后再试。"), code="notice_pending")
         if not may_correct_notice(locked, by):
             raise ActionRefused(

@@ -30,14 +30,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .. import clock
+from .. import clock, permissions
 from ..addresses import printable_base_url_problem, public_base_url
-from ..models import NOTICE_KIND_CODES, Notice, NoticeKind, NoticeStatus, Stage, TransferCase
+from ..models import NOTICE_KIND_CODES, Notice, NoticeKind, NoticeStatus, Role, Stage, TransferCase
 from ..pdf import qr_data_uri, render_pdf, sha256_hex
 from ..publicity_clock import ClockRules, publicity_deadline
 from ..validators import format_wan_yuan, wan_yuan_to_capitals
 from . import numbering
 from .errors import ActionRefused
+from .locking import lock_case
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ def _issue(case: TransferCase, *, kind: str, number: str, year: int, sequence: i
     assert case.publicity_started_at is not None
     assert case.publicity_ends_at is not None
     _require_public_address()
-    if Notice.objects.filter(case=case, status=NoticeStatus.PENDING).exists():
+    if pending_notice(case) is not None:
         raise ActionRefused(_("上一版公示文件尚在生成中，请稍后再试。"), code="notice_pending")
     title, content = _title(case), notice_content(case)
     notice = Notice.objects.create(
@@ -257,9 +258,7 @@ def _sync_dates(notice: Notice) -> None:
     it was issued (its rendering failed and was retried) gives the public the whole period from the
     day it really goes public."""
     with transaction.atomic():
-        case = TransferCase.objects.select_for_update(of=("self",)).select_related("rule_pack", "institution").get(
-            pk=notice.case_id
-        )
+        case = lock_case(notice.case_id)
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.status != NoticeStatus.PENDING or case.stage != Stage.PUBLICITY:
             return
@@ -292,7 +291,7 @@ def notice_render(*, notice_pk: int) -> Notice | None:
     data = render_notice_pdf(notice, base_url=base_url)
     with transaction.atomic():
         # the case first, then the notices: the order every other service locks them in
-        case = TransferCase.objects.select_for_update(of=("self",)).get(pk=notice.case_id)
+        case = lock_case(notice.case_id)
         locked = Notice.objects.select_for_update().get(pk=notice_pk)
         if locked.status != NoticeStatus.PENDING:
             return locked
@@ -316,11 +315,13 @@ def notice_render(*, notice_pk: int) -> Notice | None:
         return locked
 
 
+def may_retry_notice(case: TransferCase, user: Any) -> bool:
+    """A TTO officer of the case's institution may render again a notice still pending."""
+    return permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]) and pending_notice(case) is not None
+
+
 def notice_retry(*, case: TransferCase, by: Any) -> Notice | None:
     """The TTO officer retries a notice whose rendering failed (the case page offers it)."""
-    from .. import permissions
-    from ..models import Role
-
     if not permissions.has_role(by, case.institution_id, [Role.TTO_OFFICER]):
         raise ActionRefused(_("只有技术转移办公室专员可以重新生成公示文件。"), code="forbidden")
     notice = pending_notice(case)

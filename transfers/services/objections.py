@@ -13,8 +13,9 @@ from ..limits import OBJECTION_REASONS_MAX
 from ..models import Notice, Objection
 from . import numbering
 from .attachments import check_upload
-from .cases import case_raise_objection, limit_text, lock_case, require_text
+from .cases import case_raise_objection, limit_text, require_text
 from .errors import ActionRefused
+from .locking import lock_case
 
 EVIDENCE_KINDS = {"pdf", "png", "jpeg"}
 
