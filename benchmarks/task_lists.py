@@ -140,13 +140,14 @@ def walk_templates(side: Any, colleague: Any) -> list[tuple[Any, int]]:
     """One case per entry of ``MIX``, walked through the real services; with its weight."""
     from django.utils import timezone
 
-    from tests.factories import file_case
+    from tests.factories import experts_of, file_case
     from transfers import clock
     from workflows.management.commands.seed_demo import Command
     from workflows.selectors import open_tasks_of
     from workflows.services import task_claim
 
     walker = Command()
+    side.users["more_experts"] = experts_of(side, 3)[1:]  # a panel of three, as the demo has
     templates = []
     start = timezone.now() - datetime.timedelta(days=60)
     for index, (target, holder, weight) in enumerate(MIX):

@@ -32,6 +32,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("notices/", include("transfers.public_urls")),
     path("cases/", include("transfers.urls")),
+    path("institutions/", include("transfers.institution_urls")),
     path("work/", include("workflows.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

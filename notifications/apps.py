@@ -14,3 +14,4 @@ class NotificationsConfig(AppConfig):
 
         events.subscribe(handlers.queue_notifications)
         events.subscribe(handlers.confirm_objection)
+        events.subscribe(handlers.tell_people)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from transfers import selectors
-from transfers.events import CaseTransitioned, ObjectionFiled
+from transfers.events import CaseTransitioned, ObjectionFiled, PeopleToTell
 from transfers.models import FINAL_STAGES, Stage
 from transfers.permissions import STAGE_ROLES
 
@@ -61,6 +61,20 @@ def confirm_objection(event: object) -> None:
         params={"notice": objection.notice.number, "number": objection.confirmation},
     )
     _deliver_after_commit()
+
+
+def tell_people(event: object) -> None:
+    """Outbox rows for news that is not a stage move (a panel invitation, a deadline)."""
+    if not isinstance(event, PeopleToTell):
+        return
+    case = event.case
+    params = {"ref": case.reference, "title": case.title, **event.params}
+    unique = {person.pk: person for person in event.recipients if person is not None}
+    rows = Notification.objects.bulk_create(
+        Notification(recipient=person, case=case, kind=event.kind, params=params) for person in unique.values()
+    )
+    if rows:
+        _deliver_after_commit()
 
 
 def _deliver_after_commit() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import Achievement, AuditEvent, Institution, Inventor, Membership, RulePack, TransferCase
-from .services.rules import EDITABLE_FIELDS, rule_pack_new_version
+from .services.rules import EDITABLE_FIELDS, floor_errors, rule_pack_new_version
 
 
 @admin.register(Institution)
@@ -24,10 +25,26 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__last_name", "user__first_name")
 
 
+class RulePackAdminForm(forms.ModelForm):
+    """A value below its legal floor is refused on its field, citing the clause."""
+
+    class Meta:
+        model = RulePack
+        fields = "__all__"  # noqa: DJ007 - every value of a pack is edited here
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, error in floor_errors(data).items():
+            if name in self.fields and not self.has_error(name):
+                self.add_error(name, error)
+        return data
+
+
 @admin.register(RulePack)
 class RulePackAdmin(admin.ModelAdmin):
     """Saving an existing pack creates its next version (pinned cases keep theirs)."""
 
+    form = RulePackAdminForm
     list_display = ("code", "version", "name", "publicity_days", "publicity_working_days", "created_at")
     readonly_fields = ("version", "created_at")
 

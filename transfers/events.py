@@ -8,6 +8,8 @@ subscribing app and listed in docs/architecture.md:
   case leaves the flow from outside a task (withdrawal, termination).
 - ``notifications.handlers.queue_notifications``: writes outbox rows for the people concerned.
 - ``notifications.handlers.confirm_objection``: mails the objector their confirmation number.
+- ``notifications.handlers.tell_people``: outbox rows for a ``PeopleToTell`` (panel invitations,
+  deadline reminders, overdue flags and escalations).
 
 Each handler receives every event and acts on the types it knows.
 """
@@ -44,7 +46,19 @@ class ObjectionFiled:
     objection: Any
 
 
-Event = CaseTransitioned | ObjectionFiled
+@dataclass(frozen=True)
+class PeopleToTell:
+    """Something people must hear about that is not a stage move (an expert invited to a panel, a
+    deadline near or passed): ``kind`` names the message in ``notifications.messages``, ``params``
+    holds its values (codes and names, never a sentence)."""
+
+    case: TransferCase
+    recipients: tuple[Any, ...]
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Event = CaseTransitioned | ObjectionFiled | PeopleToTell
 Handler = Callable[[Any], None]
 _handlers: list[Handler] = []
 

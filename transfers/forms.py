@@ -254,6 +254,9 @@ class CaseForm(DealTermsForm, forms.ModelForm):
 
 
 class NewAchievementForm(forms.Form):
+    #: how a row of the formset is named to a screen reader and in the error summary
+    row_label = _("新成果 %(n)s")
+
     kind = forms.ChoiceField(
         label=_("成果类型"), choices=[("", "---------"), *AchievementKind.choices], required=False
     )
@@ -298,6 +301,7 @@ class NewAchievementForm(forms.Form):
 class InventorEditForm(forms.Form):
     """One inventor row: a name and a share; an empty row is ignored."""
 
+    row_label = _("第 %(n)s 位完成人")
     name = forms.CharField(label=_("完成人姓名"), max_length=50, required=False)
     share = forms.DecimalField(
         label=_("份额（%）"),
@@ -321,6 +325,7 @@ class InventorEditForm(forms.Form):
 class InventorForm(InventorEditForm):
     """An inventor row of the filing form: it also says which new achievement it belongs to."""
 
+    row_label = _("新成果完成人第 %(n)s 行")
     row = forms.TypedChoiceField(
         label=_("所属成果"),
         coerce=int,
@@ -331,6 +336,8 @@ class InventorForm(InventorEditForm):
 
 
 class AttachmentForm(forms.Form):
+    row_label = _("附件第 %(n)s 行")
+
     kind = forms.ChoiceField(
         label=_("文件类型"), choices=AttachmentKind.choices, initial=AttachmentKind.DISCLOSURE_FORM
     )

@@ -27,3 +27,7 @@ AGENCY_NAME_MAX = 100
 ABSTRACT_MAX = 2000
 #: inventors of one achievement (each is printed in the notice)
 MAX_INVENTORS = 30
+
+#: a decision meeting's attendees: one name (with title) per line
+ATTENDEE_MAX = 50
+MAX_ATTENDEES = 50

@@ -34,6 +34,7 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("论证专家")
     DECISION_SECRETARY = "decision_secretary", _("决策秘书")
     INSTITUTION_ADMIN = "institution_admin", _("单位管理员")
+    TTO_HEAD = "tto_head", _("技术转移办公室负责人")
 
 
 class AchievementKind(models.TextChoices):
@@ -234,6 +235,9 @@ class Membership(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     external = models.BooleanField(_("外部人员"), default=False)
+    affiliation = models.CharField(
+        _("工作单位"), max_length=60, blank=True, help_text=_("外部专家填写；与受让方有关联的专家不得参加论证。")
+    )
 
     class Meta:
         verbose_name = _("角色成员")
@@ -244,6 +248,45 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.institution.code} · {self.get_role_display()}"
+
+
+class Substitution(models.Model):
+    """While a reviewer is away, a colleague of the same institution acts for them from ``starts_on``
+    to ``ends_on`` (China dates, inclusive): the substitute holds the reviewer's delegable roles
+    (``permissions.DELEGABLE_ROLES``) and sees and may do the tasks the reviewer holds; the audit
+    trail names whom they acted for."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="substitutions")
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions_given",
+        verbose_name=_("被代理人"),
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions_taken",
+        verbose_name=_("代理人"),
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    reason = models.CharField(_("事由"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("代理安排")
+        verbose_name_plural = _("代理安排")
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["substitute", "ends_on"], name="substitution_active")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="substitution_dates"),
+            models.CheckConstraint(condition=~Q(principal=models.F("substitute")), name="substitution_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.substitute} → {self.principal} {self.starts_on}–{self.ends_on}"
+
+    def is_active(self, today: datetime.date) -> bool:
+        return self.cancelled_at is None and self.starts_on <= today <= self.ends_on
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,8 +485,13 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
             .exists()
         )
 
-    def has_expert_opinion(self) -> bool:
-        return self.expert_opinions.filter(revision=self.revision).exists()
+    def current_panel(self) -> ExpertPanel | None:
+        """The 论证 panel of this revision, if the officer formed one."""
+        return self.panels.filter(revision=self.revision).first()
+
+    def panel_passed(self) -> bool:
+        panel = self.current_panel()
+        return panel is not None and panel.conclusion == ExpertPanel.Conclusion.PASS
 
     def _latest_decision(self) -> Decision | None:
         return self.decisions.order_by("-pk").first()
@@ -523,11 +571,11 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         field=stage,
         source=Stage.DEMONSTRATION,
         target=Stage.DECISION,
-        conditions=[has_expert_opinion],
-        permission=_role_permission(Role.EXPERT),
+        conditions=[panel_passed],
+        permission=_role_permission(Role.TTO_OFFICER),
     )
     def complete_demonstration(self) -> None:
-        """论证 done: the expert opinion is on record."""
+        """论证 done: the panel's quorum of opinions is in and the officer concluded it passed."""
 
     @transition(
         field=stage,
@@ -690,21 +738,129 @@ class Valuation(models.Model):
         return f"{self.case.reference} {self.amount}"
 
 
+class ExpertPanel(models.Model):
+    """The 论证 panel of one revision of a case (seed 003 三.2 论证): the experts invited, how many
+    opinions close it (at least the rule pack's ``expert_quorum``), how many of those must approve,
+    and the TTO officer's conclusion once it closed."""
+
+    class Conclusion(models.TextChoices):
+        PASS = "pass", _("论证通过，提交决策")
+        RETURN = "return", _("退回修改")
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="panels")
+    revision = models.PositiveIntegerField()
+    quorum = models.PositiveIntegerField(_("应收论证意见数"))
+    approvals_needed = models.PositiveIntegerField(_("须同意的专家人数"))
+    formed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    formed_at = models.DateTimeField(_("组建时间"), default=clock.now)
+    conclusion = models.CharField(_("论证结论"), max_length=10, choices=Conclusion.choices, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    concluded_at = models.DateTimeField(_("结论时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("论证专家组")
+        verbose_name_plural = _("论证专家组")
+        constraints = [models.UniqueConstraint(fields=["case", "revision"], name="panel_one_per_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} r{self.revision}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.conclusion
+
+    def opinions(self) -> models.QuerySet[ExpertOpinion]:
+        return ExpertOpinion.objects.filter(seat__panel=self)
+
+    def submitted_count(self) -> int:
+        return self.opinions().count()
+
+    def approvals(self) -> int:
+        return self.opinions().filter(recommendation__in=ExpertOpinion.APPROVING).count()
+
+    def quorum_reached(self) -> bool:
+        return self.submitted_count() >= self.quorum
+
+    def approved(self) -> bool:
+        return self.approvals() >= self.approvals_needed
+
+
+class PanelSeat(models.Model):
+    """One expert's place on a panel: invited, then sitting (no conflict of interest declared) or
+    declined (a conflict, with the reason; the officer invites a replacement), then submitted; a seat
+    still open when the quorum of opinions is in is released."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("待声明回避情况")
+        SITTING = "sitting", _("论证中")
+        DECLINED = "declined", _("因利益冲突回避")
+        SUBMITTED = "submitted", _("已提交意见")
+        RELEASED = "released", _("已达应收意见数，无需论证")
+
+    OPEN = (Status.INVITED, Status.SITTING)
+
+    panel = models.ForeignKey(ExpertPanel, on_delete=models.CASCADE, related_name="seats")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats")
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.INVITED)
+    declined_reason = models.CharField(_("回避理由"), max_length=500, blank=True)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    invited_at = models.DateTimeField(_("邀请时间"), default=clock.now)
+    answered_at = models.DateTimeField(_("声明时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("论证专家席位")
+        verbose_name_plural = _("论证专家席位")
+        constraints = [models.UniqueConstraint(fields=["panel", "expert"], name="seat_one_per_expert")]
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.panel} {self.expert}"
+
+
 class ExpertOpinion(models.Model):
+    """One expert's independent opinion: four scores, a conclusion and comments. Nobody on the panel
+    sees another's opinion while the panel is open (``selectors.cases.opinions_visible``)."""
+
     class Recommendation(models.TextChoices):
         APPROVE = "approve", _("同意转化")
-        REVISE = "revise", _("修改后再议")
+        CONDITIONS = "conditions", _("有条件同意转化")
         REJECT = "reject", _("不同意转化")
+
+    APPROVING = (Recommendation.APPROVE, Recommendation.CONDITIONS)
+    #: the scored aspects, each 1 (poor) to 5 (excellent)
+    SCORES = ("technical_maturity", "market_prospects", "price_reasonableness", "risk_control")
 
     case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="expert_opinions")
     revision = models.PositiveIntegerField()
+    seat = models.OneToOneField(PanelSeat, on_delete=models.PROTECT, null=True, related_name="opinion")
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    technical_maturity = models.PositiveSmallIntegerField(
+        _("技术成熟度"), null=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    market_prospects = models.PositiveSmallIntegerField(
+        _("市场前景"), null=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    price_reasonableness = models.PositiveSmallIntegerField(
+        _("定价合理性"), null=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    risk_control = models.PositiveSmallIntegerField(
+        _("风险可控性"), null=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     recommendation = models.CharField(_("论证结论"), max_length=20, choices=Recommendation.choices)
+    conditions = models.TextField(_("转化条件"), blank=True)
     opinion = models.TextField(_("论证意见"))
     recorded_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.case.reference} {self.expert}"
+
+    def scores(self) -> list[tuple[Any, int | None]]:
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name))  # type: ignore[union-attr]
+                for name in self.SCORES]
 
 
 class Decision(models.Model):
@@ -718,11 +874,20 @@ class Decision(models.Model):
     body = models.CharField(_("决策机构"), max_length=200, help_text=_("如：校长办公会"))
     decided_on = models.DateField(_("决策日期"))
     minutes = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="+")
+    #: the meeting's record (null on decisions recorded before these were kept)
+    attendees = models.TextField(_("出席人员"), blank=True, help_text=_("每行一人，如：张三（校长）"))
+    votes_for = models.PositiveSmallIntegerField(_("同意票"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("反对票"), null=True, blank=True)
+    votes_abstaining = models.PositiveSmallIntegerField(_("弃权票"), null=True, blank=True)
+    conditions = models.TextField(_("附加条件"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.case.reference} {self.get_outcome_display()}"
+
+    def attendee_names(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
 
     @property
     def is_complete(self) -> bool:
@@ -740,6 +905,12 @@ ACTION_LABELS: dict[str, Any] = {
     "resubmit": _("修改后重新提交"),
     "pass_preliminary_review": _("初审通过"),
     "complete_assessment": _("评估完成"),
+    "form_panel": _("组建论证专家组"),
+    "declare_no_conflict": _("专家声明无利益冲突"),
+    "decline_seat": _("专家声明回避"),
+    "replace_expert": _("更换论证专家"),
+    "submit_opinion": _("提交论证意见"),
+    "reassign_task": _("转交任务"),
     "complete_demonstration": _("论证完成"),
     "approve": _("决策同意，进入公示"),
     "reject": _("决策不同意"),
@@ -801,6 +972,11 @@ class AuditEvent(models.Model):
         raise PermissionDenied("audit events are append-only")
 
     @property
+    def acting_for(self) -> str:
+        """The colleague a substitute acted for, if this was a substitute's work."""
+        return str((self.note_params or {}).get("acting_for", ""))
+
+    @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 
@@ -815,6 +991,9 @@ class AuditEvent(models.Model):
 SYSTEM_NOTES: dict[str, Any] = {
     "publicity_over": _("公示期满，无异议，自动进入实施。"),
     "objection_received": _("收到实名书面异议，受理编号 %(number)s。"),
+    "panel_formed": _("邀请专家：%(experts)s；应收论证意见 %(quorum)s 份，须 %(approvals)s 人同意。"),
+    "expert_replaced": _("%(old)s 回避，改请 %(new)s。"),
+    "task_reassigned": _("“%(task)s”由 %(previous)s 转交 %(to)s。"),
 }
 
 

@@ -10,18 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 ROLE_PERMISSION_PREFIX = "transfers.role_"
 
 #: who reviews the case in each stage (seed 003 三.2)
 STAGE_ROLES: dict[str, tuple[str, ...]] = {
     "preliminary_review": ("tto_officer",),
     "assessment": ("assessor",),
-    "demonstration": ("expert",),
+    "demonstration": ("tto_officer",),  # forms the panel and concludes; experts are invited by name
     "decision": ("decision_secretary",),
     "publicity": ("tto_officer",),
     "objection_review": ("tto_officer",),
     "implementation": ("tto_officer",),
 }
+
+
+#: the roles a reviewer's substitute holds while acting for them: not an expert's personal judgement,
+#: not the applicant's case, not the institution's administration
+DELEGABLE_ROLES = frozenset({"tto_officer", "assessor", "decision_secretary", "tto_head"})
 
 
 def role_permission(role: str) -> str:
@@ -41,13 +48,41 @@ def roles_by_institution(user: Any) -> dict[int, set[str]]:
             "institution_id", "role"
         ):
             cached.setdefault(institution_id, set()).add(role)
+        # roles held for a colleague this user substitutes for today, in that colleague's institution
+        for institution_id, role in Membership.objects.filter(
+            Exists(_substitutions_for(user).filter(principal=OuterRef("user"), institution=OuterRef("institution"))),
+            role__in=DELEGABLE_ROLES,
+        ).values_list("institution_id", "role"):
+            cached.setdefault(institution_id, set()).add(role)
         user._roles_by_institution = cached
     return cached
 
 
+def _substitutions_for(user: Any) -> Any:
+    """Today's substitutions where ``user`` acts for someone (China's date)."""
+    from . import clock
+    from .models import Substitution
+
+    today = clock.china_today()
+    return Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today,
+                                       cancelled_at__isnull=True)
+
+
+def principals_of(user: Any) -> list[int]:
+    """The ids of the people ``user`` acts for today; cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached: list[int] | None = getattr(user, "_principals", None)
+    if cached is None:
+        cached = list(_substitutions_for(user).values_list("principal_id", flat=True).distinct())
+        user._principals = cached
+    return cached
+
+
 def forget_roles(user: Any) -> None:
-    if hasattr(user, "_roles_by_institution"):
-        del user._roles_by_institution
+    for cache in ("_roles_by_institution", "_principals"):
+        if hasattr(user, cache):
+            delattr(user, cache)
 
 
 def has_role(user: Any, institution_id: int, roles: Iterable[str]) -> bool:

@@ -154,6 +154,19 @@ def working_deadline(start: datetime.datetime, days: int,
     return Deadline(ends_at=ends_at, last_day=day, fallback_years=tuple(sorted(calendar.guessed_years)))
 
 
+def working_day_shift(moment: datetime.datetime, days: int) -> datetime.datetime:
+    """The same time of day ``days`` working days later (negative: earlier), China's calendar: a
+    deadline's reminder is one working day before it, its escalation one after."""
+    calendar = _Calendar()
+    local = _china(moment)
+    day, step = local.date(), (1 if days > 0 else -1)
+    for _step in range(abs(days)):
+        day += step * ONE_DAY
+        while not calendar.is_workday(day):
+            day += step * ONE_DAY
+    return datetime.datetime.combine(day, local.timetz())
+
+
 def days_left(
     now: datetime.datetime,
     ends_at: datetime.datetime,

@@ -79,7 +79,8 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "achievements": achievements,
         "attachments": case.attachments.select_related("uploaded_by"),
         "valuations": case.valuations.select_related("report", "recorded_by").order_by("pk"),
-        "opinions": case.expert_opinions.select_related("expert").order_by("pk"),
+        "opinions": selectors.opinions_visible_to(user, case),
+        "panels": selectors.panels_of(case),
         "decisions": case.decisions.select_related("minutes", "recorded_by").order_by("pk"),
         "timeline": selectors.case_timeline(case),
         "notices": case.notices.order_by("version"),
@@ -93,7 +94,6 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "can_correct_notice": case_corrections.may_correct_notice(case, user),
         "can_retry_notice": may_retry_notice(case, user),
         "rules": rules_applied(case),
-        "has_work": case.stage in permissions.STAGE_ROLES or case.stage == Stage.RETURNED,
     }
 
 

@@ -63,3 +63,11 @@ def long_datetime(value: datetime.datetime | None) -> str:
         return ""
     moment = clock.in_china(value)
     return f"{long_date(moment)} {moment:%H:%M}"
+
+
+def person_name(user: Any) -> str:
+    """姓 + 名 (family name first, no space), else the login name."""
+    if user is None:
+        return ""
+    name = f"{user.last_name}{user.first_name}".strip()
+    return name or str(user.get_username())

@@ -1,9 +1,10 @@
 """``TransferFlow``: the seven stages of seed 003 三.2 as a chain of human tasks.
 
-start → preliminary_review → assessment → demonstration → decision → publicity → implementation
-→ end, with a ``revise`` task for the applicant after any return, and ``objection_review`` during
-publicity. After each task a switch routes by the stage the service left the case in (a case that
-ended inside a task, e.g. withdrawn, goes to ``end``), so the flow can never disagree with the FSM.
+start → preliminary_review → assessment → 论证 (form_panel → one expert_review per expert, joined
+on the quorum → conclude_panel) → decision → publicity → implementation → end, with a ``revise``
+task for the applicant after any return, and ``objection_review`` during publicity. After each task
+a switch routes by the stage the service left the case in (a case that ended inside a task, e.g.
+withdrawn, goes to ``end``), so the flow can never disagree with the FSM (decision 0008).
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.lock import select_for_update_lock
+from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.nodes.switch import SwitchActivation
 
-from transfers.models import FINAL_STAGES, Stage, TransferCase
+from transfers.models import FINAL_STAGES, PanelSeat, Stage, TransferCase
 from transfers.permissions import role_permission
 
 from . import views
@@ -40,6 +45,68 @@ def _at(*stages: str) -> Any:
 
 def _for(role: str) -> dict[str, Any]:
     return {"permission": role_permission(role), "obj": _case}
+
+
+# --------------------------------------------------------------------------------------------
+# The expert panel: one task per seat (``task.data["seat"]``)
+
+
+def _seat(task: Any) -> PanelSeat:
+    return PanelSeat.objects.select_related("expert").get(pk=task.data["seat"])
+
+
+def _seat_expert(activation: Any) -> Any:
+    return _seat(activation.task).expert
+
+
+def _seat_declined(activation: Any) -> bool:
+    """After an expert's task: did they decline (a replacement is needed) rather than give an opinion?"""
+    done = activation.task.previous.get()
+    return _seat(done).status == PanelSeat.Status.DECLINED
+
+
+def _replacement_seat(activation: Any) -> dict[str, Any]:
+    """The seat the officer's replacement task created, for the new expert's task."""
+    return {"seat": PanelSeat.objects.get(replaces_id=activation.task.data["seat"]).pk}
+
+
+def _quorum_reached(activation: Any, active_tasks: Any) -> bool:
+    panel = TransferCase.objects.get(pk=activation.process.artifact_object_id).current_panel()
+    return panel is not None and panel.quorum_reached()
+
+
+class PanelSplitActivation(SplitActivation):
+    """One branch per invited seat of the case's current panel, each carrying its seat."""
+
+    @Activation.status.super()
+    def activate(self) -> None:
+        case = TransferCase.objects.get(pk=self.process.artifact_object_id)
+        panel = case.current_panel()
+        seats = [] if panel is None else list(panel.seats.filter(status=PanelSeat.Status.INVITED).order_by("pk"))
+        for node, _cond, _data in self.flow_task._branches:
+            self.next_tasks.extend((node, {"seat": seat.pk}) for seat in seats)
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"{case.reference}: a panel split with no invited expert")
+
+
+class SeatSwitchActivation(SwitchActivation):
+    """Hands the seat of the expert task it follows to the next task (a switch passes no data)."""
+
+    @Activation.status.super()
+    def create_next(self) -> Any:
+        seat = self.task.previous.get().data["seat"]
+        yield self.next_task._create(self, self.task.token, data={"seat": seat})
+
+
+class SeatSwitch(flow.Switch):
+    activation_class = SeatSwitchActivation
+
+
+class PanelSplit(flow.Split):
+    """viewflow's ``Split(data_source)`` is not in the open-source edition's ``Next``: this split
+    opens one task per expert; the stock ``Join`` with a quorum condition closes them."""
+
+    activation_class = PanelSplitActivation
 
 
 class TransferFlow(flow.Flow):
@@ -72,14 +139,44 @@ class TransferFlow(flow.Flow):
     after_assessment = (
         flow.Switch()
         .Case(this.revise, _at(Stage.RETURNED))
-        .Case(this.demonstration, _at(Stage.DEMONSTRATION))
+        .Case(this.form_panel, _at(Stage.DEMONSTRATION))
         .Case(this.end, _at(*FINAL_STAGES))
     )
 
-    demonstration = (
-        flow.View(views.DemonstrationView.as_view())
-        .Permission(**_for("expert"))
-        .Annotation(title=_("论证"))
+    # 论证: the officer forms the panel; one task per invited expert (declare, then give an opinion);
+    # a declined seat opens a replacement task on the same branch; the join continues once the quorum
+    # of opinions is in (cancelling the tasks still open); the officer concludes.
+    form_panel = (
+        flow.View(views.FormPanelView.as_view())
+        .Permission(**_for("tto_officer"))
+        .Annotation(title=_("组建论证专家组"))
+        .Next(this.after_form_panel)
+    )
+    after_form_panel = (
+        flow.Switch()
+        .Case(this.revise, _at(Stage.RETURNED))
+        .Case(this.end, _at(*FINAL_STAGES))
+        .Default(this.panel_split)
+    )
+    panel_split = PanelSplit().Next(this.expert_review)
+    expert_review = (
+        flow.View(views.ExpertReviewView.as_view())
+        .Assign(_seat_expert)
+        .Annotation(title=_("专家论证"))
+        .Next(this.after_expert_review)
+    )
+    after_expert_review = SeatSwitch().Case(this.replace_expert, _seat_declined).Default(this.panel_join)
+    replace_expert = (
+        flow.View(views.ReplaceExpertView.as_view())
+        .Permission(**_for("tto_officer"))
+        .Annotation(title=_("更换回避专家"))
+        .Next(this.expert_review, task_data=_replacement_seat)
+    )
+    panel_join = flow.Join(continue_on_condition=_quorum_reached).Next(this.conclude_panel)
+    conclude_panel = (
+        flow.View(views.ConcludePanelView.as_view())
+        .Permission(**_for("tto_officer"))
+        .Annotation(title=_("论证结论"))
         .Next(this.after_demonstration)
     )
     after_demonstration = (
@@ -158,11 +255,12 @@ class TransferFlow(flow.Flow):
         return activation.process
 
 
-#: the task node a case waits on in each stage (the agreement every test checks)
+#: the task nodes a case may wait on in each stage (the agreement every test checks: at least one
+#: open task, all of them among these)
 STAGE_NODES: dict[str, set[str]] = {
     Stage.PRELIMINARY_REVIEW: {"preliminary_review"},
     Stage.ASSESSMENT: {"assessment"},
-    Stage.DEMONSTRATION: {"demonstration"},
+    Stage.DEMONSTRATION: {"form_panel", "expert_review", "replace_expert", "conclude_panel"},
     Stage.DECISION: {"decision"},
     Stage.PUBLICITY: {"publicity"},
     Stage.OBJECTION_REVIEW: {"objection_review"},

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from transfers.forms import LargeAmountConfirmationMixin, WanYuanField
-from transfers.limits import AGENCY_NAME_MAX, COMMENT_MAX
+from transfers.limits import AGENCY_NAME_MAX, COMMENT_MAX, MAX_ATTENDEES, PUBLIC_REASON_MAX
 from transfers.models import Decision, ExpertOpinion, Valuation
+from transfers.services.cases import MeetingRecord
 
 RETURN = ("return", _("退回修改"))
 
@@ -30,6 +31,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = self.ACTIONS  # type: ignore[attr-defined]
+        self.order_fields([name for name in self.fields if name != "comment"] + ["comment"])  # the comment last
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -74,20 +76,116 @@ class AssessmentForm(LargeAmountConfirmationMixin, TaskForm):
         return data
 
 
-class DemonstrationForm(TaskForm):
-    ACTIONS = [("complete", _("提交论证意见")), RETURN]
-    recommendation = forms.ChoiceField(
-        label=_("论证结论"), choices=ExpertOpinion.Recommendation.choices, required=False
+class FormPanelForm(TaskForm):
+    """The officer invites the experts (at least the quorum) and sets how many must approve."""
+
+    ACTIONS = [("form", _("组建专家组，发出论证邀请")), RETURN]
+    experts = forms.TypedMultipleChoiceField(
+        label=_("论证专家"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    approvals_needed = forms.IntegerField(label=_("须同意的专家人数"), min_value=1, required=False)
+
+    def __init__(self, *args: Any, experts: list[tuple[int, str]], quorum: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quorum = quorum
+        self.fields["experts"].choices = experts  # type: ignore[attr-defined]
+        self.fields["experts"].help_text = _("至少选择 %(quorum)d 人；可多选，收齐 %(quorum)d 份意见即结束论证。") % {
+            "quorum": quorum
+        }
+        self.fields["approvals_needed"].initial = quorum // 2 + 1
+        self.fields["approvals_needed"].help_text = _("应收 %(quorum)d 份意见中须有多少份同意，至少过半数。") % {
+            "quorum": quorum
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("action") == "complete":
-            if not data.get("recommendation"):
-                self.add_error("recommendation", _("请选择论证结论。"))
-            if not (data.get("comment") or "").strip():
-                self.add_error("comment", _("请填写论证意见。"))
+        if data.get("action") == "form":
+            if len(data.get("experts") or []) < self.quorum:
+                self.add_error("experts", _("请至少选择 %(quorum)d 位专家。") % {"quorum": self.quorum})
+            if data.get("approvals_needed") is None and not self.has_error("approvals_needed"):
+                self.add_error("approvals_needed", _("请填写须同意的专家人数。"))
         return data
+
+
+class DeclareForm(TaskForm):
+    """Before reading further, the expert declares whether they have a conflict of interest."""
+
+    ACTIONS = [
+        ("no_conflict", _("本人与本案无利益冲突，参加论证")),
+        ("conflict", _("本人与本案存在利益冲突，申请回避")),
+    ]
+    COMMENT_REQUIRED_FOR = {"conflict"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].label = _("利益冲突声明")
+        self.fields["comment"].label = _("回避理由")
+        self.fields["comment"].help_text = _("申请回避时填写，如：曾参与本成果研发、在受让方任职或持股。")
+        self.fields["comment"].max_length = PUBLIC_REASON_MAX  # type: ignore[attr-defined]
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class OpinionForm(TaskForm):
+    """An independent opinion: four scores from 1 to 5, a conclusion, conditions and comments."""
+
+    ACTIONS = [("opinion", _("提交论证意见"))]
+    technical_maturity = forms.TypedChoiceField(
+        label=_("技术成熟度"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    market_prospects = forms.TypedChoiceField(
+        label=_("市场前景"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    price_reasonableness = forms.TypedChoiceField(
+        label=_("定价合理性"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    risk_control = forms.TypedChoiceField(
+        label=_("风险可控性"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    recommendation = forms.ChoiceField(
+        label=_("论证结论"), choices=ExpertOpinion.Recommendation.choices, widget=forms.RadioSelect
+    )
+    conditions = forms.CharField(
+        label=_("转化条件"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=COMMENT_MAX,
+        help_text=_("有条件同意的，写明须满足的条件。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].initial = "opinion"
+        self.fields["action"].widget = forms.HiddenInput()
+        self.fields["comment"].label = _("论证意见")
+        self.fields["comment"].required = True
+        for name in ExpertOpinion.SCORES:
+            self.fields[name].help_text = _("1 分最低，5 分最高。")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("recommendation") == ExpertOpinion.Recommendation.CONDITIONS and not (
+            data.get("conditions") or ""
+        ).strip():
+            self.add_error("conditions", _("有条件同意的，请写明转化条件。"))
+        return data
+
+
+class ReplaceExpertForm(TaskForm):
+    ACTIONS = [("replace", _("改请以下专家论证"))]
+    expert = forms.TypedChoiceField(label=_("替换专家"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, experts: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = experts  # type: ignore[attr-defined]
+        self.fields["action"].initial = "replace"
+        self.fields["action"].widget = forms.HiddenInput()
+        del self.fields["comment"]
+
+
+class ConcludePanelForm(TaskForm):
+    ACTIONS = [("pass", _("论证通过，提交决策")), RETURN]
 
 
 class DecisionForm(TaskForm):
@@ -100,6 +198,17 @@ class DecisionForm(TaskForm):
     decided_on = forms.DateField(
         label=_("决策日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    attendees = forms.CharField(
+        label=_("出席人员"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text=_("每行一人，如：张三（校长）"),
+    )
+    votes_for = forms.IntegerField(label=_("同意票"), min_value=0, max_value=MAX_ATTENDEES, required=False)
+    votes_against = forms.IntegerField(label=_("反对票"), min_value=0, max_value=MAX_ATTENDEES, required=False)
+    votes_abstaining = forms.IntegerField(label=_("弃权票"), min_value=0, max_value=MAX_ATTENDEES, required=False)
+    conditions = forms.CharField(
+        label=_("附加条件"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=COMMENT_MAX,
+        help_text=_("会议决定附加的条件，如：须在合同中约定分期付款的担保。"),
+    )
     minutes = forms.FileField(label=_("会议纪要"), required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -109,9 +218,24 @@ class DecisionForm(TaskForm):
                 self.add_error("body", _("请填写决策机构。"))
             if not data.get("decided_on"):
                 self.add_error("decided_on", _("请填写决策日期。"))
+            if not (data.get("attendees") or "").strip():
+                self.add_error("attendees", _("请填写出席人员，每行一人。"))
+            for name in ("votes_for", "votes_against", "votes_abstaining"):
+                if data.get(name) is None and not self.has_error(name):
+                    self.add_error(name, _("请填写票数（没有的填 0）。"))
             if not data.get("minutes"):
                 self.add_error("minutes", _("请上传会议纪要。"))
         return data
+
+    def meeting(self) -> MeetingRecord:
+        data = self.cleaned_data
+        return MeetingRecord(
+            attendees=(data.get("attendees") or "").splitlines(),
+            votes_for=data["votes_for"],
+            votes_against=data["votes_against"],
+            votes_abstaining=data["votes_abstaining"],
+            conditions=data.get("conditions") or "",
+        )
 
 
 class PublicityForm(TaskForm):

@@ -41,7 +41,8 @@ def sync_flow_with_case(event: object) -> None:
         return
     if process is None:
         return  # a draft that never entered the flow, or a process already finished
-    if process.task_set.filter(status=STATUS.STARTED).exists():
+    # (a join waiting for its branches is STARTED too: only a person's task counts)
+    if process.task_set.filter(status=STATUS.STARTED, flow_task_type="HUMAN").exists():
         return  # a task view is executing this move and will route the flow itself
     if event.to_stage in FINAL_STAGES:
         TransferFlow.instance.cancel(process)

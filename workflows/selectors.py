@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +14,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from transfers import clock, permissions
-from transfers.models import Achievement, Inventor, TransferCase
+from transfers.models import Achievement, ExpertOpinion, ExpertPanel, Inventor, PanelSeat, TransferCase
 
 from .models import CaseProcess
 
@@ -74,11 +75,24 @@ def _human_case_tasks(condition: Q, statuses: list[str]) -> QuerySet[Task]:
     )
 
 
+def _held_by(user: Any) -> Q:
+    """Tasks this user holds, and those held by colleagues they substitute for today (not an
+    expert's personal seat)."""
+    condition = Q(owner=user)
+    principals = permissions.principals_of(user)
+    if principals:
+        from .flow import TransferFlow  # the flow imports the views, which import this module
+
+        condition |= Q(owner_id__in=principals) & ~Q(flow_task=TransferFlow.expert_review)
+    return condition
+
+
 def my_tasks(user: Any) -> QuerySet[Task]:
-    """Open tasks assigned to this user (claimed by them, or given to them by the flow)."""
+    """Open tasks assigned to this user (claimed by them, or given to them by the flow), and to the
+    colleagues they substitute for."""
     if user is None or not user.is_authenticated:
         return Task.objects.none()
-    return _human_case_tasks(Q(owner=user), [STATUS.NEW, STATUS.ASSIGNED]).order_by("created", "pk")
+    return _human_case_tasks(_held_by(user), [STATUS.NEW, STATUS.ASSIGNED]).order_by("created", "pk")
 
 
 def queue(user: Any) -> QuerySet[Task]:
@@ -105,7 +119,7 @@ def inbox(user: Any) -> QuerySet[Task]:
     ever matches."""
     if user is None or not user.is_authenticated:
         return Task.objects.none()
-    condition = Q(owner=user)
+    condition = _held_by(user)
     queued = _queue_condition(user)
     if queued is not None:
         condition |= queued
@@ -124,7 +138,10 @@ def inbox(user: Any) -> QuerySet[Task]:
 TASK_NODES = (
     "preliminary_review",
     "assessment",
-    "demonstration",
+    "form_panel",
+    "expert_review",
+    "replace_expert",
+    "conclude_panel",
     "decision",
     "publicity",
     "objection_review",
@@ -208,7 +225,7 @@ def task_list(tasks: QuerySet[Task], filters: TaskFilters, *, now: datetime.date
     # ``created`` is never empty: sorted without NULLS LAST, so an index on it gives the order
     nulls_last = None if key not in ("due", "reference", "completed") else True
     order = column.desc(nulls_last=nulls_last) if descending else column.asc(nulls_last=nulls_last)
-    return tasks.select_related("process").order_by(order, "-pk" if descending else "pk")
+    return tasks.select_related("process", "owner").order_by(order, "-pk" if descending else "pk")
 
 
 @dataclass
@@ -219,6 +236,7 @@ class TaskRow:
     case: TransferCase
     days_left: int | None  # calendar days (China time) until the stage is due; None: no due date
     overdue: bool
+    can_reassign: bool = False  # the reader is a TTO officer of the case's institution
 
     @property
     def days_overdue(self) -> int:
@@ -251,3 +269,29 @@ def task_counts(user: Any) -> dict[str, int]:
 def cases_by_id(tasks: list[Task]) -> dict[int, TransferCase]:
     ids = {t.process.artifact_object_id for t in tasks}
     return {c.pk: c for c in TransferCase.objects.filter(pk__in=ids).select_related("institution")}
+
+
+# --------------------------------------------------------------------------------------------
+# The expert panel's summary, for the officer's conclusion
+
+
+@dataclass
+class PanelSummary:
+    panel: ExpertPanel
+    seats: list[PanelSeat]
+    averages: list[tuple[Any, Decimal | None]]  # (aspect, mean score of the opinions in)
+    submitted: int
+    approvals: int
+
+
+def panel_summary(panel: ExpertPanel) -> PanelSummary:
+    """Every seat with its opinion (if given), the mean of each score, and the count of approvals."""
+    seats = list(panel.seats.select_related("expert", "opinion").order_by("pk"))
+    opinions = [seat.opinion for seat in seats if hasattr(seat, "opinion")]
+    averages = []
+    for name in ExpertOpinion.SCORES:
+        values = [getattr(o, name) for o in opinions if getattr(o, name) is not None]
+        mean = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None
+        averages.append((ExpertOpinion._meta.get_field(name).verbose_name, mean))  # type: ignore[union-attr]
+    approvals = sum(1 for o in opinions if o.recommendation in ExpertOpinion.APPROVING)
+    return PanelSummary(panel=panel, seats=seats, averages=averages, submitted=len(opinions), approvals=approvals)

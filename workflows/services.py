@@ -3,17 +3,23 @@ routes on by the case's new stage. All or nothing, under the flow's lock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from transfers.models import TransferCase
+from transfers import events, permissions
+from transfers.limits import PUBLIC_REASON_MAX
+from transfers.models import Role, TransferCase
+from transfers.services import panels
+from transfers.services.cases import acting_for, record_audit, require_text
 from transfers.services.errors import ActionRefused
 from transfers.services.locking import lock_case
+from transfers.wording import person_name
 
 from .selectors import open_tasks_of
 
@@ -38,19 +44,22 @@ def _execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
         task.refresh_from_db()  # the status as of the lock
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ActionRefused(_("该任务已经处理完毕，无需重复提交。"), code="task_done")
+        principal = None
         if task.status == STATUS.NEW:
             if not activation.assign.has_perm(user):
                 raise ActionRefused(_("该任务不属于您的职责范围。"), code="not_your_task")
             activation.assign(user)
         elif task.owner_id != user.pk:
-            raise ActionRefused(
-                _("该任务已由 %(name)s 认领，您不能处理。")
-                % {"name": task.owner.get_full_name() or task.owner},
-                code="not_your_task",
-            )
+            if task.owner_id not in permissions.principals_of(user) or task.flow_task.name in PERSONAL_TASKS:
+                raise ActionRefused(
+                    _("该任务已由 %(name)s 认领，您不能处理。") % {"name": person_name(task.owner)},
+                    code="not_your_task",
+                )
+            principal = task.owner  # a substitute acts for the holder: the trail names both
         activation.start(None)
         task.save()  # STARTED is how the domain-event handler knows a task drives this move
-        case = run()
+        with acting_for(person_name(principal) if principal is not None else ""):
+            case = run()
         activation.execute()
         return case
 
@@ -122,9 +131,114 @@ def task_release(*, task: Task, user: Any) -> Task:
         return task
 
 
-def case_act(*, case: TransferCase, user: Any, run: Runner) -> TransferCase:
-    """Do the open task of a case (the one for its stage); used by the demo seeder and tests."""
-    task = open_tasks_of(case).first()
+#: tasks given to one person by name that another cannot take over: an expert's seat is personal (a
+#: conflict is declared and the officer invites a replacement instead)
+PERSONAL_TASKS = {"expert_review"}
+
+
+def qualified_for(task: Task, case: TransferCase, user: Any) -> bool:
+    """May ``user`` do ``task``: hold its role in the case's institution, or (a task given by name,
+    the applicant's revision) be one who may act for the applicant, a TTO officer."""
+    if not user.is_active:
+        return False
+    if task.owner_permission:
+        role = task.owner_permission.removeprefix(permissions.ROLE_PERMISSION_PREFIX)
+        return permissions.has_role(user, case.institution_id, [role])
+    return permissions.is_case_owner(user, case)
+
+
+def task_reassign(*, task: Task, by: Any, to: Any, reason: str, ip: str | None = None) -> Task:
+    """A TTO officer gives an open task to another qualified person, with a reason; audited, and the
+    new holder is told. An expert's personal task cannot be passed on."""
+    with transaction.atomic():
+        case = lock_case(int(task.process.artifact_object_id))
+        with task.activation() as activation:
+            task.refresh_from_db()
+            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+                raise ActionRefused(_("该任务已经处理完毕或已取消，不能转交。"), code="task_done")
+            if not permissions.has_role(by, case.institution_id, [Role.TTO_OFFICER]):
+                raise ActionRefused(_("只有技术转移办公室专员可以转交任务。"), code="forbidden")
+            if task.flow_task.name in PERSONAL_TASKS:
+                raise ActionRefused(_("专家的论证任务不能转交：专家不能参加的，请其声明回避后另请专家。"),
+                                    code="personal_task")
+            if task.owner_id == to.pk:
+                raise ActionRefused(_("该任务已由 %(name)s 办理。") % {"name": person_name(to)}, code="same_owner")
+            if not qualified_for(task, case, to):
+                raise ActionRefused(_("%(name)s 在本单位没有办理该任务的角色。") % {"name": person_name(to)},
+                                    code="not_qualified")
+            reason = require_text(reason, gettext_lazy("转交理由"), max_length=PUBLIC_REASON_MAX)
+            previous = task.owner
+            if task.status == STATUS.NEW:
+                activation.assign(to)
+            else:
+                activation.reassign(to)
+            record_audit(case, by=by, action="reassign_task", from_stage=case.stage, comment=reason, ip=ip,
+                         note="task_reassigned",
+                         note_params={"task": str(task.flow_task.task_title),
+                                      "previous": person_name(previous) if previous else "—",
+                                      "to": person_name(to)})
+            events.emit(events.PeopleToTell(case=case, recipients=(to,), kind="task_assigned",
+                                            params={"stage": case.stage, "reason": reason,
+                                                    "by": person_name(by)}))
+            return task
+
+
+def case_act(*, case: TransferCase, user: Any, run: Runner, node: str | None = None) -> TransferCase:
+    """Do the open task of a case (the one for its stage, or the first of ``node``); used by the demo
+    seeder and tests."""
+    tasks = open_tasks_of(case)
+    if node is not None:
+        tasks = tasks.filter(flow_task=getattr(task_flow(), node))
+    if user is not None and node == "expert_review":
+        tasks = tasks.filter(owner=user)
+    task = tasks.first()
     if task is None:
         raise ActionRefused(_("本案当前没有待办任务。"), code="no_task")
     return task_execute(task=task, user=user, run=run)
+
+
+def task_flow() -> Any:
+    from .flow import TransferFlow  # the flow imports the views, which import this module
+
+    return TransferFlow
+
+
+def panel_walk(
+    *,
+    case: TransferCase,
+    officer: Any,
+    experts: list[Any],
+    opinions: Sequence[panels.OpinionData | None],
+    approvals_needed: int | None = None,
+    conclude: bool = True,
+) -> TransferCase:
+    """Drive 论证 through the flow as people would: the officer forms the panel; each expert with an
+    opinion declares no conflict and gives it (``None``: the expert has not answered yet); then, if
+    ``conclude``, the officer passes it. Used by the demo seeder and tests."""
+
+    def form() -> TransferCase:
+        panels.panel_form(case=case, by=officer, experts=experts,
+                          approvals_needed=approvals_needed or panels.majority(case.applicable_rule_pack.expert_quorum))
+        return case
+
+    case = case_act(case=case, user=officer, run=form, node="form_panel")
+    seats = {seat.expert_id: seat for seat in case.current_panel().seats.all()}  # type: ignore[union-attr]
+    for expert, data in zip(experts, opinions, strict=False):
+        if data is None:
+            continue
+        seat = seats[expert.pk]
+        panels.seat_declare(seat=seat, by=expert, conflict=False)
+
+        def give(seat: Any = seat, expert: Any = expert, data: panels.OpinionData = data) -> TransferCase:
+            panels.opinion_submit(seat=seat, by=expert, data=data)
+            return case
+
+        case_act(case=case, user=expert, run=give, node="expert_review")
+    if not conclude:
+        return case
+    return case_act(
+        case=case,
+        user=officer,
+        run=lambda: panels.panel_conclude(case=case, by=officer, conclusion="pass", comment=""),
+        node="conclude_panel",
+    )

@@ -9,3 +9,11 @@ from viewflow.workflow.timers import fire_due_timers
 @shared_task(name="workflows.tasks.fire_timers", ignore_result=True)
 def fire_timers() -> None:
     fire_due_timers()
+
+
+@shared_task(name="workflows.tasks.stage_deadlines", ignore_result=True)
+def stage_deadlines() -> int:
+    """Reminders, overdue flags and escalations of stage deadlines (``workflows.deadlines``)."""
+    from .deadlines import stage_deadlines as send
+
+    return send()

@@ -8,8 +8,10 @@ urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     path("queue/", views.queue_view, name="queue"),
     path("archive/", views.archive_view, name="archive"),
+    path("substitutes/", views.substitutes_view, name="substitutes"),
     path("tasks/<int:task_pk>/claim/", views.task_claim_view, name="claim"),
     path("tasks/<int:task_pk>/release/", views.task_release_view, name="release"),
+    path("tasks/<int:task_pk>/reassign/", views.task_reassign_view, name="reassign"),
     path("tasks/<int:task_pk>/", views.task_detail, name="task"),
     path("cases/<uuid:public_id>/task/", views.case_task, name="case_task"),
 ]

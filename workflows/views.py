@@ -8,12 +8,14 @@ so the flow routes on. A second submit of the same form finds the task done and 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,15 +29,29 @@ from viewflow.workflow.status import STATUS
 
 from transfers import clock, permissions
 from transfers import selectors as transfer_selectors
-from transfers.models import Institution, TransferCase, TransferMode
+from transfers.models import ExpertOpinion, Institution, PanelSeat, Role, Substitution, TransferCase, TransferMode
+from transfers.permissions import DELEGABLE_ROLES
 from transfers.services import cases as case_services
+from transfers.services import panels
 from transfers.services.errors import ActionRefused
 from transfers.services.notices import pending_notice
+from transfers.services.substitutions import substitution_cancel, substitution_create
 from transfers.views import NOTICE_NOT_RENDERED, case_context, client_ip
+from transfers.wording import person_name
 
-from . import forms
-from .selectors import TaskFilters, archive, inbox, my_tasks, queue, task_list, task_nodes, task_rows
-from .services import Runner, task_claim, task_execute, task_release
+from . import forms, stash
+from .selectors import (
+    TaskFilters,
+    archive,
+    inbox,
+    my_tasks,
+    panel_summary,
+    queue,
+    task_list,
+    task_nodes,
+    task_rows,
+)
+from .services import PERSONAL_TASKS, Runner, qualified_for, task_claim, task_execute, task_reassign, task_release
 
 
 def _task_and_case(request: HttpRequest, task_pk: int) -> tuple[Task, TransferCase]:
@@ -64,6 +80,10 @@ IRREVERSIBLE: dict[str, tuple[Any, Any]] = {
         gettext_lazy("撤回案件"),
         gettext_lazy("案件将撤回并结束，不能恢复；如需再次转化，须新建案件。"),
     ),
+    "reject": (
+        gettext_lazy("记录决策不同意转化"),
+        gettext_lazy("案件将以“决策不同意”结束，不能恢复，申请人会收到通知；如需再次转化，须新建案件。"),
+    ),
 }
 
 
@@ -82,29 +102,49 @@ class TaskView(LoginRequiredMixin, View):
     def runner(self, action: str, data: dict[str, Any]) -> Runner:
         raise NotImplementedError
 
+    def make_form(self, data: Any = None, files: Any = None) -> forms.TaskForm:
+        return self.form_class(data, files)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
     def render_page(self, form: forms.TaskForm, status: int = 200) -> HttpResponse:
         context = case_context(self.request, self.case)
         context.update({"task": self.task, "form": form, "task_title": self.task.flow_task.task_title})
+        context.update(self.extra_context())
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render_page(self.form_class())
+        return self.render_page(self.make_form())
 
     def render_confirmation(self, data: dict[str, Any]) -> HttpResponse:
         """What the irreversible outcome does, the reason given, and the same form again to confirm."""
         title, consequence = IRREVERSIBLE[data["action"]]
         resend = [(key, value) for key, values in self.request.POST.lists() if key != "csrfmiddlewaretoken"
                   for value in values]
+        user_pk, uploads = int(self.request.user.pk or 0), cast(dict[str, UploadedFile], self.request.FILES.dict())
+        resend += [(f"{stash.PREFIX}{name}", stash.stash(upload, user_pk=user_pk, task_pk=self.task.pk))
+                   for name, upload in uploads.items()]
         context = {"task": self.task, "case": self.case, "title": title, "consequence": consequence,
                    "reason": data.get("comment", ""), "resend": resend}
         return render(self.request, "workflows/confirm.html", context)
 
+    def _files(self) -> Any:
+        """The uploads of this post, and on a confirmation the ones chosen before it (stashed)."""
+        files = self.request.FILES.copy()
+        for key, token in self.request.POST.dict().items():
+            if key.startswith(stash.PREFIX) and key.removeprefix(stash.PREFIX) not in files:
+                upload = stash.unstash(token, user_pk=int(self.request.user.pk or 0), task_pk=self.task.pk)
+                if upload is not None:
+                    files[key.removeprefix(stash.PREFIX)] = upload
+        return files
+
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = self.form_class(request.POST, request.FILES)
+        form = self.make_form(request.POST, self._files())
         if not form.is_valid():
             messages.error(request, _("请根据提示修改后再提交。"))
             return self.render_page(form, status=400)
-        data = form.cleaned_data
+        self.form, data = form, form.cleaned_data
         if data["action"] in IRREVERSIBLE and request.POST.get("confirmed") != "yes":
             return self.render_confirmation(data)
         try:
@@ -156,15 +196,145 @@ class AssessmentView(TaskView):
         )
 
 
-class DemonstrationView(TaskView):
-    form_class = forms.DemonstrationForm
+class FormPanelView(TaskView):
+    """The officer invites the panel: eligible experts to choose from, the excluded ones with why."""
+
+    form_class = forms.FormPanelForm
+    template_name = "workflows/form_panel.html"
+
+    def setup_panel(self) -> None:
+        if not hasattr(self, "candidates"):
+            self.candidates = panels.panel_candidates(self.case)
+            self.quorum = self.case.applicable_rule_pack.expert_quorum
+
+    def make_form(self, data: Any = None, files: Any = None) -> forms.TaskForm:
+        self.setup_panel()
+        choices = [(c.user.pk, _expert_label(c)) for c in self.candidates if not c.conflict]
+        return forms.FormPanelForm(data, files, experts=choices, quorum=self.quorum)
+
+    def extra_context(self) -> dict[str, Any]:
+        self.setup_panel()
+        pack = self.case.applicable_rule_pack
+        return {
+            "excluded": [c for c in self.candidates if c.conflict],
+            "quorum": self.quorum,
+            "quorum_clause": pack.clause("expert_quorum"),
+        }
 
     def runner(self, action: str, data: dict[str, Any]) -> Runner:
         if action == "return":
             return self._return(data)
-        return lambda: case_services.case_complete_demonstration(
-            recommendation=data["recommendation"], opinion=data["comment"], **self._by()
-        )
+        chosen = {c.user.pk: c.user for c in self.candidates}
+        experts = [chosen[pk] for pk in data["experts"] if pk in chosen]
+
+        def form_panel() -> TransferCase:
+            panels.panel_form(case=self.case, by=self.request.user, experts=experts,
+                              approvals_needed=data["approvals_needed"], ip=client_ip(self.request))
+            return self.case
+
+        return form_panel
+
+
+def _expert_label(candidate: panels.Candidate) -> str:
+    if candidate.external:
+        return _("%(name)s（外部专家，%(affiliation)s）") % {
+            "name": candidate.name, "affiliation": candidate.affiliation or _("单位未填")
+        }
+    return candidate.name
+
+
+class ExpertReviewView(TaskView):
+    """An expert's task: first the conflict-of-interest declaration, then the opinion."""
+
+    template_name = "workflows/expert_review.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.seat = get_object_or_404(PanelSeat.objects.select_related("panel"), pk=kwargs["task"].data["seat"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data: Any = None, files: Any = None) -> forms.TaskForm:
+        if self.seat.status == PanelSeat.Status.INVITED:
+            return forms.DeclareForm(data, files)
+        return forms.OpinionForm(data, files)
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"seat": self.seat, "panel": self.seat.panel}
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid() and form.cleaned_data["action"] == "no_conflict":
+            try:  # the task stays open: the opinion comes next
+                panels.seat_declare(seat=self.seat, by=request.user, conflict=False, ip=client_ip(request))
+            except ActionRefused as refusal:
+                messages.error(request, str(refusal))
+                return redirect(self.case.get_absolute_url())
+            messages.success(request, _("已声明无利益冲突。请阅读案件材料后提交论证意见。"))
+            return redirect("workflows:task", task_pk=self.task.pk)
+        return super().post(request)
+
+    def runner(self, action: str, data: dict[str, Any]) -> Runner:
+        by, ip = self.request.user, client_ip(self.request)
+
+        def declare_conflict() -> TransferCase:
+            panels.seat_declare(seat=self.seat, by=by, conflict=True, reason=data["comment"], ip=ip)
+            return self.case
+
+        def give_opinion() -> TransferCase:
+            opinion = panels.OpinionData(
+                **{name: data[name] for name in ExpertOpinion.SCORES},
+                recommendation=data["recommendation"],
+                conditions=data.get("conditions", ""),
+                opinion=data["comment"],
+            )
+            panels.opinion_submit(seat=self.seat, by=by, data=opinion, ip=ip)
+            return self.case
+
+        return declare_conflict if action == "conflict" else give_opinion
+
+
+class ReplaceExpertView(TaskView):
+    """The officer invites a replacement for an expert who declined."""
+
+    form_class = forms.ReplaceExpertForm
+    template_name = "workflows/replace_expert.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.seat = get_object_or_404(PanelSeat.objects.select_related("panel", "expert"),
+                                      pk=kwargs["task"].data["seat"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data: Any = None, files: Any = None) -> forms.TaskForm:
+        seated = set(self.seat.panel.seats.values_list("expert_id", flat=True))
+        self.candidates = [c for c in panels.panel_candidates(self.case) if not c.conflict
+                           and c.user.pk not in seated]
+        return forms.ReplaceExpertForm(data, files, experts=[(c.user.pk, _expert_label(c)) for c in self.candidates])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"seat": self.seat}
+
+    def runner(self, action: str, data: dict[str, Any]) -> Runner:
+        expert = next(c.user for c in self.candidates if c.user.pk == data["expert"])
+
+        def replace() -> TransferCase:
+            panels.seat_replace(seat=self.seat, by=self.request.user, expert=expert, ip=client_ip(self.request))
+            return self.case
+
+        return replace
+
+
+class ConcludePanelView(TaskView):
+    """The officer concludes from the summary of the opinions."""
+
+    form_class = forms.ConcludePanelForm
+    template_name = "workflows/conclude_panel.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        panel = self.case.current_panel()
+        return {"panel": panel, "summary": panel_summary(panel) if panel else None}
+
+    def runner(self, action: str, data: dict[str, Any]) -> Runner:
+        return lambda: panels.panel_conclude(case=self.case, by=self.request.user, conclusion=action,
+                                             comment=data["comment"], ip=client_ip(self.request))
 
 
 class DecisionView(TaskView):
@@ -178,6 +348,7 @@ class DecisionView(TaskView):
             body=data.get("body", ""),
             decided_on=data.get("decided_on"),
             minutes=data.get("minutes"),
+            meeting=self.form.meeting(),  # type: ignore[attr-defined]
             comment=data["comment"],
             **self._by(),
         )
@@ -198,6 +369,19 @@ class PublicityView(TaskView):
 
 class ObjectionReviewView(TaskView):
     form_class = forms.ObjectionReviewForm
+
+    def make_form(self, data: Any = None, files: Any = None) -> forms.TaskForm:
+        """The answer is published beside the objection when the rule pack says so: the form says it."""
+        form = self.form_class(data, files)
+        comment = form.fields["comment"]
+        comment.label = _("答复意见")
+        if self.case.applicable_rule_pack.publish_objection_replies:
+            comment.help_text = _(
+                "将公开：异议不成立的，此答复在公示页面与异议一并公布；终止转化的，作为终止原因公布。"
+            )
+        else:
+            comment.help_text = _("终止转化的，作为终止原因在公示页面公布；其他答复只告知异议人。")
+        return form
 
     def runner(self, action: str, data: dict[str, Any]) -> Runner:
         if action == "uphold":
@@ -323,6 +507,14 @@ def _institutions_of(user: Any) -> list[tuple[int, str]]:
     return list(Institution.objects.filter(pk__in=ids).order_by("code").values_list("pk", "name"))
 
 
+def _with_reassign(user: Any, rows: list[Any], open_tasks: bool) -> list[Any]:
+    """Mark the open tasks a TTO officer may pass to someone else (not an expert's seat)."""
+    for row in rows:
+        row.can_reassign = (open_tasks and row.task.flow_task.name not in PERSONAL_TASKS
+                            and permissions.has_role(user, row.case.institution_id, [Role.TTO_OFFICER]))
+    return rows
+
+
 def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
     """One of the reviewer's lists: filters, search, sorting and pages, in a fixed number of queries."""
     spec = TASK_LISTS[kind]
@@ -355,7 +547,7 @@ def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
             "form": form,
             "filtered": any([filters.stage, filters.institution, filters.mode, filters.overdue, filters.q]),
             "page": page,
-            "rows": task_rows(list(page.object_list), now=now),
+            "rows": _with_reassign(request.user, task_rows(list(page.object_list), now=now), spec["open"]),
             "sorting": sorting,
         },
     )
@@ -426,3 +618,106 @@ def case_task(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.info(request, _("本案当前环节没有需要您处理的任务。"))
         return redirect(case.get_absolute_url())
     return redirect("workflows:task", task_pk=task.pk)
+
+
+class ReassignForm(django_forms.Form):
+    to = django_forms.TypedChoiceField(label=gettext_lazy("转交给"), coerce=int, widget=django_forms.RadioSelect)
+    reason = django_forms.CharField(
+        label=gettext_lazy("转交理由"), widget=django_forms.Textarea(attrs={"rows": 3}), max_length=500,
+        help_text=gettext_lazy("将记入案件办理记录，并告知接手人。"),
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, django_forms.ChoiceField)
+        field.choices = [(p.pk, person_name(p)) for p in people]
+
+
+def _reassign_candidates(task: Task, case: TransferCase) -> list[Any]:
+    people = transfer_selectors.role_holders(case.institution_id, list(Role.values))
+    return [p for p in people.order_by("last_name", "first_name", "username")
+            if p.pk != task.owner_id and qualified_for(task, case, p)]
+
+
+@login_required
+def task_reassign_view(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """A TTO officer gives an open task to another qualified person, with a reason."""
+    task, case = _task_and_case(request, task_pk)
+    if not permissions.has_role(request.user, case.institution_id, [Role.TTO_OFFICER]):
+        raise Http404
+    people = _reassign_candidates(task, case)
+    form = ReassignForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        to = next(p for p in people if p.pk == form.cleaned_data["to"])
+        try:
+            task_reassign(task=task, by=request.user, to=to, reason=form.cleaned_data["reason"],
+                          ip=client_ip(request))
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("已将“%(task)s”（%(case)s）转交 %(name)s。")
+                             % {"task": task.flow_task.task_title, "case": case.reference, "name": person_name(to)})
+            return redirect(case.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workflows/reassign.html",
+                  {"task": task, "case": case, "form": form, "task_title": task.flow_task.task_title,
+                   "owner": task.owner, "personal": task.flow_task.name in PERSONAL_TASKS}, status=status)
+
+
+class SubstitutionForm(django_forms.Form):
+    institution = django_forms.TypedChoiceField(label=gettext_lazy("单位"), coerce=int)
+    substitute = django_forms.TypedChoiceField(label=gettext_lazy("代理人"), coerce=int)
+    starts_on = django_forms.DateField(label=gettext_lazy("开始日期"),
+                                       widget=django_forms.DateInput(attrs={"type": "date"}))
+    ends_on = django_forms.DateField(label=gettext_lazy("结束日期"),
+                                     widget=django_forms.DateInput(attrs={"type": "date"}))
+    reason = django_forms.CharField(label=gettext_lazy("事由"), required=False, max_length=200,
+                                    help_text=gettext_lazy("如：出差、休假。"))
+
+    def __init__(self, *args: Any, institutions: list[Any], colleagues: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("institution", [(i.pk, i.name) for i in institutions]),
+                              ("substitute", [(u.pk, person_name(u)) for u in colleagues])):
+            field = self.fields[name]
+            assert isinstance(field, django_forms.ChoiceField)
+            field.choices = choices
+
+
+@login_required
+def substitutes_view(request: HttpRequest) -> HttpResponse:
+    """My substitutes: name a colleague who acts for me while I am away, see and cancel arrangements,
+    and see whom I act for."""
+    user: Any = request.user
+    member_of = (Institution.objects.filter(memberships__user=user, memberships__role__in=DELEGABLE_ROLES)
+                 .distinct().order_by("code"))
+    colleagues = list(
+        get_user_model().objects.filter(is_active=True, memberships__institution__in=member_of)
+        .exclude(pk=user.pk).distinct().order_by("last_name", "first_name", "username")
+    )
+    form = SubstitutionForm(request.POST or None, institutions=list(member_of), colleagues=colleagues)
+    if request.method == "POST" and request.POST.get("cancel"):
+        arrangement = get_object_or_404(Substitution, pk=request.POST["cancel"], principal=user)
+        substitution_cancel(substitution=arrangement, by=user)
+        messages.success(request, _("已取消代理安排。"))
+        return redirect("workflows:substitutes")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            substitution_create(
+                institution=next(i for i in member_of if i.pk == data["institution"]), principal=user,
+                substitute=next(u for u in colleagues if u.pk == data["substitute"]),
+                starts_on=data["starts_on"], ends_on=data["ends_on"], reason=data["reason"], by=user,
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("已安排代理人。代理期间，新任务和您持有的任务将同时出现在代理人的待办中。"))
+            return redirect("workflows:substitutes")
+    return render(request, "workflows/substitutes.html", {
+        "form": form if member_of else None,
+        "given": Substitution.objects.filter(principal=user).select_related("substitute", "institution"),
+        "taken": Substitution.objects.filter(substitute=user, cancelled_at__isnull=True)
+        .select_related("principal", "institution"),
+        "today": clock.china_today(),
+    }, status=400 if request.method == "POST" else 200)

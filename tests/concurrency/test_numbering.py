@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from tests.factories import build_world, file_case, pdf
+from tests.factories import build_world, demonstrate, file_case, pdf
 from tests.public.test_notices import to_publicity
 from transfers import clock
 from transfers.models import Notice, Stage
@@ -108,10 +108,9 @@ def test_notices_published_at_once_get_distinct_consecutive_numbers():
             (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
                                                                    agency_name="甘肃衡信资产评估有限公司",
                                                                    report=pdf())),
-            (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert,
-                                                                    recommendation="approve", opinion="同意")),
         ]:
             case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+        case = demonstrate(side, case)
         assert case.stage == Stage.DECISION
         cases.append(case)
 

@@ -9,11 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from tests.factories import file_case, pdf
+from tests.factories import file_case, pdf, step
 from transfers import clock
 from transfers.models import Notice, NoticeStatus
 from transfers.services import cases as svc
-from workflows.services import case_act
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +27,13 @@ def publish(side, **fields) -> Notice:
         (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
         (side.assessor, lambda c: svc.case_complete_assessment(
             case=c, by=side.assessor, method="agency", agency_name="甘肃某资产评估有限公司", report=pdf())),
-        (side.expert, lambda c: svc.case_complete_demonstration(
-            case=c, by=side.expert, recommendation="approve", opinion="同意")),
+        (None, None),  # 论证
         (side.decision_secretary, lambda c: svc.case_decide(
             case=c, by=side.decision_secretary, outcome="approve", body="校长办公会",
             decided_on=clock.china_today(), minutes=pdf())),
     ]
     for user, run in steps:
-        case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+        case = step(side, case, user, run)
     notice = Notice.objects.get(case=case)
     assert notice.status == NoticeStatus.IN_PUBLICITY and notice.pdf_sha256
     return notice

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.factories import achievement_data, pdf
+from tests.factories import achievement_data, demonstrate, pdf
 from tests.public.test_notices import to_publicity
 from transfers import clock
 from transfers.checks import public_base_url_check
@@ -46,11 +46,9 @@ def to_decision(side, new=None, **fields):
         (side.assessor, lambda c: svc.case_complete_assessment(
             case=c, by=side.assessor, method="agency", agency_name="甘肃衡信资产评估有限公司",
             amount=Decimal("38.5"), report=pdf())),
-        (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert, recommendation="approve",
-                                                                opinion="同意")),
     ]:
         case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
-    return case
+    return demonstrate(side, case)
 
 
 def approve(side, case):

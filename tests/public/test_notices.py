@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import assert_flow_agrees, file_case, pdf
+from tests.factories import assert_flow_agrees, file_case, pdf, step
 from transfers import clock
 from transfers.models import Notice, NoticeStatus, Objection, Stage
 from transfers.pdf import pdf_text
@@ -30,13 +30,12 @@ def to_publicity(side, **fields):
         (side.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=side.tto_officer)),
         (side.assessor, lambda c: svc.case_complete_assessment(case=c, by=side.assessor, method="agency",
                                                                agency_name="甘肃衡信资产评估有限公司", report=pdf())),
-        (side.expert, lambda c: svc.case_complete_demonstration(case=c, by=side.expert, recommendation="approve",
-                                                                opinion="同意")),
+        (None, None),  # 论证
         (side.decision_secretary, lambda c: svc.case_decide(case=c, by=side.decision_secretary, outcome="approve",
                                                             body="校长办公会", decided_on=clock.now().date(),
                                                             minutes=pdf())),
     ]:
-        case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+        case = step(side, case, user, run)
     return case
 
 

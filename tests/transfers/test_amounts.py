@@ -173,8 +173,8 @@ def test_an_agency_valuation_names_the_agency(client, world):
     response = client.post(url, data)
     assert response.status_code == 400
     page = response.content.decode()
-    error, field = page.index("请填写评估机构名称"), page.index('name="agency_name"')
-    assert abs(error - field) < 1000  # on the field, not only at the top
+    error, field = page.rindex("请填写评估机构名称"), page.index('name="agency_name"')
+    assert abs(error - field) < 1000  # on the field, not only in the summary at the top
     case.refresh_from_db()
     assert case.stage == Stage.ASSESSMENT
 

@@ -420,8 +420,9 @@ def test_the_filing_page_puts_each_error_on_its_field_and_stores_the_dates(clien
     response = client.post(reverse("transfers:case_create"), filing_post(world, **patent))
     assert response.status_code == 400
     page = response.content.decode()
-    assert page.index('name="ach-0-application_date"') < page.index("发明专利须填写申请日")
-    assert page.index('name="ach-0-granted_on"') < page.index("发明专利须填写授权公告日")
+    # under its field (the first mention is the error summary's at the top)
+    assert page.index('name="ach-0-application_date"') < page.rindex("发明专利须填写申请日")
+    assert page.index('name="ach-0-granted_on"') < page.rindex("发明专利须填写授权公告日")
     assert not Achievement.objects.exists()
 
     dates = {"ach-0-application_date": "2021-03-02", "ach-0-granted_on": "2022-06-14"}

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from notifications.models import Notification
-from tests.factories import pdf
+from tests.factories import experts_of, pdf
 from transfers import clock
 from transfers.limits import ABSTRACT_MAX, COMMENT_MAX, OBJECTION_REASONS_MAX, OBJECTION_REPLY_MAX
 from transfers.models import (
@@ -33,8 +33,9 @@ from transfers.services.corrections import case_correct_notice
 from transfers.services.errors import ActionRefused
 from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
 from transfers.services.objections import objection_file
+from transfers.services.panels import OpinionData
 from transfers.validators import MAX_WAN_YUAN
-from workflows.services import case_act
+from workflows.services import case_act, panel_walk
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +94,10 @@ def test_every_field_at_its_maximum_walks_to_the_end(world):
     case = step(a.assessor, lambda: svc.case_complete_assessment(
         case=case, by=a.assessor, method="agency", agency_name=full(Valuation, "agency_name", "评"),
         amount=MAX_WAN_YUAN, report=pdf(), note=comment, comment=comment))
-    case = step(a.expert, lambda: svc.case_complete_demonstration(
-        case=case, by=a.expert, recommendation="approve", opinion=comment))
+    experts = experts_of(a, 3)
+    opinions = [OpinionData(5, 5, 5, 5, recommendation="conditions", opinion=comment, conditions=comment)
+                for _ in experts]
+    case = panel_walk(case=case, officer=a.tto_officer, experts=experts, opinions=opinions)
     case = step(a.decision_secretary, lambda: svc.case_decide(
         case=case, by=a.decision_secretary, outcome="approve", body=full(Decision, "body", "会"),
         decided_on=clock.china_today(), minutes=pdf(), comment=comment))

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from tests.factories import assert_flow_agrees, file_case, pdf
-from tests.workflows.test_lifecycle_http import act
+from tests.factories import assert_flow_agrees, file_case, pdf, step
+from tests.workflows.test_lifecycle_http import MEETING, act, panel_over_http
 from transfers import clock
 from transfers.models import NoticeStatus, Stage
 from transfers.services import cases as svc
@@ -34,17 +34,14 @@ def steps(a):
             {"action": "complete", "method": "internal", "amount": "8", "comment": ""},
             Stage.DEMONSTRATION,
         ),
-        Stage.DEMONSTRATION: (
-            a.expert,
-            {"action": "complete", "recommendation": "approve", "comment": "同意"},
-            Stage.DECISION,
-        ),
+        Stage.DEMONSTRATION: None,  # a panel: ``panel_over_http``
         Stage.DECISION: (
             a.decision_secretary,
             {
                 "action": "approve",
                 "body": "校长办公会",
                 "decided_on": clock.now().date().isoformat(),
+                **MEETING,
                 "comment": "",
             },
             Stage.PUBLICITY,
@@ -60,6 +57,9 @@ def walk_to(client, world, target):
     case.refresh_from_db()
     forward = steps(a)
     while case.stage != target:
+        if case.stage == Stage.DEMONSTRATION:
+            panel_over_http(client, a, case)
+            continue
         user, data, after = forward[case.stage]
         data = dict(data)
         if case.stage == Stage.DECISION:
@@ -71,7 +71,7 @@ def walk_to(client, world, target):
 REVIEWERS = {
     Stage.PRELIMINARY_REVIEW: "tto_officer",
     Stage.ASSESSMENT: "assessor",
-    Stage.DEMONSTRATION: "expert",
+    Stage.DEMONSTRATION: "tto_officer",  # when forming the panel
     Stage.DECISION: "decision_secretary",
 }
 
@@ -100,6 +100,7 @@ def test_reject_at_decision_ends_the_case(client, world):
             "action": "reject",
             "body": "校长办公会",
             "decided_on": clock.now().date().isoformat(),
+            **MEETING,
             "minutes": pdf(),
             "comment": "价格偏低",
         },
@@ -194,6 +195,7 @@ def test_objection_upheld_goes_back_to_decision(client, world):
             "action": "reject",
             "body": "校长办公会",
             "decided_on": clock.now().date().isoformat(),
+            **MEETING,
             "minutes": pdf(),
             "comment": "",
         },
@@ -218,7 +220,6 @@ def test_terminate_from_outside_a_task_cancels_the_flow(world):
     a = world.a
     case = file_case(a)
     case = svc.case_submit(case=case, by=a.applicant)
-    from workflows.services import case_act
 
     for user, run in [
         (a.tto_officer, lambda c: svc.case_pass_preliminary_review(case=c, by=a.tto_officer)),
@@ -228,12 +229,7 @@ def test_terminate_from_outside_a_task_cancels_the_flow(world):
                 case=c, by=a.assessor, method="agency", agency_name="甘肃中诚信资产评估有限公司", report=pdf()
             ),
         ),
-        (
-            a.expert,
-            lambda c: svc.case_complete_demonstration(
-                case=c, by=a.expert, recommendation="approve", opinion="同意"
-            ),
-        ),
+        (None, None),  # 论证
         (
             a.decision_secretary,
             lambda c: svc.case_decide(
@@ -246,7 +242,7 @@ def test_terminate_from_outside_a_task_cancels_the_flow(world):
             ),
         ),
     ]:
-        case = case_act(case=case, user=user, run=lambda run=run, case=case: run(case))
+        case = step(a, case, user, run)
     case = svc.case_terminate(case=case, by=a.tto_officer, reason="合作方注销")
     assert case.stage == Stage.TERMINATED
     assert_flow_agrees(case)

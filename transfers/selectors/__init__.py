@@ -13,6 +13,9 @@ from .cases import (
     notice_public_with_status,
     objection_evidence_visible_to,
     objections_of,
+    open_panel_of,
+    opinions_visible_to,
+    panels_of,
     role_holders,
     selectable_achievements,
 )
@@ -30,6 +33,9 @@ __all__ = [
     "notice_public_with_status",
     "objection_evidence_visible_to",
     "objections_of",
+    "open_panel_of",
+    "opinions_visible_to",
+    "panels_of",
     "role_holders",
     "selectable_achievements",
 ]

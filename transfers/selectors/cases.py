@@ -16,7 +16,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .. import permissions
-from ..models import Achievement, Attachment, AuditEvent, Institution, Objection, Role, Stage, TransferCase
+from ..models import (
+    Achievement,
+    Attachment,
+    AuditEvent,
+    ExpertOpinion,
+    ExpertPanel,
+    Institution,
+    Objection,
+    Role,
+    Stage,
+    TransferCase,
+)
 
 STAFF_ROLES = {Role.TTO_OFFICER, Role.ASSESSOR, Role.DECISION_SECRETARY, Role.INSTITUTION_ADMIN}
 
@@ -159,3 +170,26 @@ def notice_public_get(number: str, version: int | None = None) -> Any:
     if notice is None:
         raise Http404
     return notice
+
+
+def open_panel_of(case: TransferCase) -> ExpertPanel | None:
+    """The panel still gathering opinions or awaiting the officer's conclusion, if any."""
+    if case.stage != Stage.DEMONSTRATION:
+        return None
+    panel = case.current_panel()
+    return panel if panel is not None and panel.is_open else None
+
+
+def opinions_visible_to(user: Any, case: TransferCase) -> list[ExpertOpinion]:
+    """Expert opinions are independent: while the panel is open an expert sees only their own (the
+    TTO officers who run the panel see all); once it is concluded, everyone who sees the case does."""
+    opinions = list(case.expert_opinions.select_related("expert", "seat").order_by("pk"))
+    panel = open_panel_of(case)
+    if panel is None or permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]):
+        return opinions
+    return [o for o in opinions if o.seat is None or o.seat.panel_id != panel.pk or o.expert_id == user.pk]
+
+
+def panels_of(case: TransferCase) -> list[ExpertPanel]:
+    """The case's panels, newest first, with their seats and experts."""
+    return list(case.panels.prefetch_related("seats__expert").order_by("-revision"))

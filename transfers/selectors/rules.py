@@ -49,13 +49,23 @@ def _value(pack: RulePack, name: str) -> str:
     return str(value)
 
 
+def rule_clause(pack: RulePack, name: str) -> str:
+    """The clause a rule of the pack comes from: the pack's own, else the general one (or '')."""
+    fallback = dict(RULES).get(name)
+    return pack.clause(name) or (str(fallback) if fallback else "")
+
+
+def rule_rows(pack: RulePack) -> list[dict[str, Any]]:
+    """Each rule of the pack with its label, value and clause, in the order of the process."""
+    rows = []
+    for name, _fallback in RULES:
+        label = RulePack._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+        rows.append({"name": name, "label": label, "value": _value(pack, name), "clause": rule_clause(pack, name)})
+    return rows
+
+
 def rules_applied(case: TransferCase) -> dict[str, Any]:
     """The pack the case keeps (pinned at submission; a draft reads the institution's current one)
     and each rule with its value and clause."""
     pack = case.applicable_rule_pack
-    rows = []
-    for name, fallback in RULES:
-        clause = pack.clause(name) or (str(fallback) if fallback else "")
-        label = RulePack._meta.get_field(name).verbose_name  # type: ignore[union-attr]
-        rows.append({"label": label, "value": _value(pack, name), "clause": clause})
-    return {"pack": pack, "pinned": case.rule_pack_id is not None, "rows": rows}
+    return {"pack": pack, "pinned": case.rule_pack_id is not None, "rows": rule_rows(pack)}

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,14 +26,20 @@ from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from .. import clock, events
-from ..limits import AGENCY_NAME_MAX, COMMENT_MAX, OBJECTION_REPLY_MAX, PUBLIC_REASON_MAX
+from ..limits import (
+    AGENCY_NAME_MAX,
+    ATTENDEE_MAX,
+    COMMENT_MAX,
+    MAX_ATTENDEES,
+    OBJECTION_REPLY_MAX,
+    PUBLIC_REASON_MAX,
+)
 from ..models import (
     ACTION_LABELS,
     AttachmentKind,
     AuditEvent,
     CaseRevision,
     Decision,
-    ExpertOpinion,
     Objection,
     Stage,
     TransferCase,
@@ -50,7 +59,7 @@ CONDITION_MESSAGES: dict[str, Promise] = {
     "submit": gettext_lazy("请至少选择一项成果，并确保每项成果的完成人份额合计为 100%。"),
     "resubmit": gettext_lazy("请确保每项成果的完成人份额合计为 100%。"),
     "complete_assessment": gettext_lazy("请填写评估值或上传评估报告。"),
-    "complete_demonstration": gettext_lazy("请先提交专家论证意见。"),
+    "complete_demonstration": gettext_lazy("论证专家组尚未得出通过的结论。"),
     "approve": gettext_lazy("请完整填写决策机构、决策日期并上传会议纪要。"),
     "reject": gettext_lazy("请完整填写决策机构、决策日期并上传会议纪要。"),
     "finish_publicity": gettext_lazy("公示期尚未届满，不能结束公示。"),
@@ -287,27 +296,6 @@ def case_complete_assessment(
         return _fire(locked, "complete_assessment", by=by, comment=comment or note, ip=ip)
 
 
-def case_complete_demonstration(
-    *, case: TransferCase, by: Any, recommendation: str, opinion: str, ip: str | None = None
-) -> TransferCase:
-    """Record the expert's opinion and move to decision."""
-    with transaction.atomic():
-        locked = lock_case(case)
-        _guard(locked, "complete_demonstration", by)
-        opinion = require_text(opinion, gettext_lazy("论证意见"))
-        if recommendation not in ExpertOpinion.Recommendation.values:
-            raise ActionRefused(_("请选择论证结论。"), code="required")
-        ExpertOpinion.objects.create(
-            case=locked,
-            revision=locked.revision,
-            expert=by,
-            recommendation=recommendation,
-            opinion=opinion,
-            recorded_at=clock.now(),
-        )
-        return _fire(locked, "complete_demonstration", by=by, comment=opinion, ip=ip)
-
-
 # --------------------------------------------------------------------------------------------
 # 决策 decision → 公示 publicity
 
@@ -328,6 +316,48 @@ def clock_rules(case: TransferCase) -> ClockRules:
     return ClockRules.from_rule_pack(case.applicable_rule_pack)
 
 
+@dataclass(frozen=True)
+class MeetingRecord:
+    """What the secretary records of the decision meeting besides its body, date and minutes."""
+
+    attendees: list[str]
+    votes_for: int
+    votes_against: int
+    votes_abstaining: int
+    conditions: str = ""
+
+
+def _meeting_fields(meeting: MeetingRecord, outcome: str) -> dict[str, Any]:
+    names = [limit_text(name.strip(), gettext_lazy("出席人员"), max_length=ATTENDEE_MAX, single_line=True)
+             for name in meeting.attendees if name.strip()]
+    if not names:
+        raise ActionRefused(_("请填写出席人员，每行一人。"), code="required")
+    if len(names) > MAX_ATTENDEES:
+        raise ActionRefused(_("出席人员最多 %(max)d 人。") % {"max": MAX_ATTENDEES}, code="too_long")
+    votes = (meeting.votes_for, meeting.votes_against, meeting.votes_abstaining)
+    if any(v < 0 for v in votes) or sum(votes) == 0:
+        raise ActionRefused(_("请填写表决票数（同意、反对、弃权）。"), code="required")
+    if sum(votes) > len(names):
+        raise ActionRefused(
+            _("表决票数合计 %(votes)d 票，多于出席人数 %(people)d 人，请核对。")
+            % {"votes": sum(votes), "people": len(names)},
+            code="votes",
+        )
+    if outcome == "approve" and meeting.votes_for * 2 <= sum(votes):
+        raise ActionRefused(
+            _("同意票 %(yes)d 票，未超过表决票数 %(votes)d 票的半数，不能记录为同意转化。")
+            % {"yes": meeting.votes_for, "votes": sum(votes)},
+            code="votes",
+        )
+    return {
+        "attendees": "\n".join(names),
+        "votes_for": meeting.votes_for,
+        "votes_against": meeting.votes_against,
+        "votes_abstaining": meeting.votes_abstaining,
+        "conditions": limit_text(meeting.conditions.strip(), gettext_lazy("附加条件")),
+    }
+
+
 def case_decide(
     *,
     case: TransferCase,
@@ -337,9 +367,11 @@ def case_decide(
     decided_on: datetime.date | None,
     minutes: UploadedFile | None,
     comment: str = "",
+    meeting: MeetingRecord | None = None,
     ip: str | None = None,
 ) -> TransferCase:
-    """Record the decision body's decision with its minutes; approval starts publicity."""
+    """Record the decision body's decision with its minutes and, from the secretary's form, the
+    meeting's record (attendees, votes, conditions); approval starts publicity."""
     action = {"approve": "approve", "reject": "reject"}.get(outcome)
     if action is None:
         raise ActionRefused(_("请选择决策结果。"), code="required")
@@ -356,6 +388,7 @@ def case_decide(
         if minutes is None:
             raise ActionRefused(_("请上传决策会议纪要。"), code="required")
         comment = limit_text((comment or "").strip(), gettext_lazy("意见"))
+        record = _meeting_fields(meeting, outcome) if meeting is not None else {}
         stored = attachment_store(case=locked, by=by, kind=AttachmentKind.DECISION_MINUTES, upload=minutes)
         Decision.objects.create(
             case=locked,
@@ -366,6 +399,7 @@ def case_decide(
             minutes=stored,
             recorded_by=by,
             recorded_at=clock.now(),
+            **record,
         )
 
         deadline = publicity_deadline(clock.now(), clock_rules(locked))
@@ -526,6 +560,20 @@ def case_terminate(*, case: TransferCase, by: Any, reason: str, ip: str | None =
     return _close("terminate", gettext_lazy("终止原因"), case=case, by=by, reason=reason, ip=ip)
 
 
+#: the name of the colleague a substitute is acting for, while their task runs (``acting_for``)
+_acting_for: ContextVar[str] = ContextVar("acting_for", default="")
+
+
+@contextmanager
+def acting_for(name: str) -> Iterator[None]:
+    """Every audit line written inside names ``name`` as the person acted for (a substitute's work)."""
+    token = _acting_for.set(name)
+    try:
+        yield
+    finally:
+        _acting_for.reset(token)
+
+
 def record_audit(
     case: TransferCase,
     *,
@@ -538,6 +586,9 @@ def record_audit(
     ip: str | None = None,
 ) -> AuditEvent:
     """One line of the case's append-only trail, to the stage the case is in now."""
+    note_params = dict(note_params or {})
+    if _acting_for.get():
+        note_params["acting_for"] = _acting_for.get()
     return AuditEvent.objects.create(
         case=case,
         actor=by,

@@ -21,10 +21,7 @@ register = template.Library()
 @register.filter
 def person(user: Any) -> str:
     """姓 + 名 (family name first, no space), else the login name."""
-    if user is None:
-        return ""
-    name = f"{user.last_name}{user.first_name}".strip()
-    return name or user.get_username()
+    return wording.person_name(user)
 
 
 @register.filter

@@ -22,10 +22,24 @@ from transfers.services import cases as svc
 from transfers.services.corrections import case_correct_notice
 from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
 from transfers.services.objections import objection_file
+from transfers.services.panels import OpinionData
 from transfers.validators import validate_patent_number
-from workflows.services import case_act
+from workflows.services import case_act, panel_walk
 
 DEMO_PASSWORD = "demo-2026"
+
+#: the panel of three the rule packs ask for: the expert above and two more, one of them external
+MORE_EXPERTS = [("expert2", "孙", "明远", ""), ("expert3", "周", "立新", "甘肃省科学院")]
+
+OPINIONS = [
+    OpinionData(technical_maturity=4, market_prospects=4, price_reasonableness=4, risk_control=4,
+                recommendation="approve", opinion="技术成熟，已完成中试，定价合理，同意转化。"),
+    OpinionData(technical_maturity=5, market_prospects=4, price_reasonableness=3, risk_control=4,
+                recommendation="conditions", opinion="技术先进，市场前景良好；价格略低于同类成果。",
+                conditions="合同中约定受让方提供两年技术培训与产业化数据反馈。"),
+    OpinionData(technical_maturity=4, market_prospects=3, price_reasonableness=4, risk_control=4,
+                recommendation="approve", opinion="风险可控，同意转化。"),
+]
 
 INSTITUTIONS = [
     {
@@ -57,6 +71,7 @@ PEOPLE = {
     Role.EXPERT: ("expert", "赵", "论证"),
     Role.DECISION_SECRETARY: ("secretary", "刘", "秘书"),
     Role.INSTITUTION_ADMIN: ("admin", "陈", "管理"),
+    Role.TTO_HEAD: ("head", "吴", "主任"),
 }
 
 TITLES = [
@@ -156,6 +171,11 @@ class Command(BaseCommand):
                     user.save()
                     Membership.objects.get_or_create(user=user, institution=institution, role=role)
                     users[role] = user
+                users["more_experts"] = [
+                    self._person(institution, f"{spec['code'].lower()}_{suffix}", last, first, Role.EXPERT,
+                                 external=bool(affiliation), affiliation=affiliation)
+                    for suffix, last, first, affiliation in MORE_EXPERTS
+                ]
                 if not TransferCase.objects.filter(institution=institution).exists():
                     walks.append((institution, users))
         # each step commits on its own, as a real one does: a notice is rendered after its approval commits
@@ -163,6 +183,16 @@ class Command(BaseCommand):
             self._walk_cases(institution, users)
         self._check_printed_address()
         self._print_logins()
+
+    @staticmethod
+    def _person(institution: Institution, username: str, last: str, first: str, role: str, **membership: Any) -> Any:
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"last_name": last, "first_name": first, "email": f"{username}@example.cn"}
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Membership.objects.get_or_create(user=user, institution=institution, role=role, defaults=membership)
+        return user
 
     def _check_printed_address(self) -> None:
         """Demo notices print the address the demo is served at; say so if an older run printed another."""
@@ -180,6 +210,9 @@ class Command(BaseCommand):
         for spec in INSTITUTIONS:
             for role, (suffix, _last, _first) in PEOPLE.items():
                 self.stdout.write(f"  {spec['code'].lower() + '_' + suffix:<20} {role.label} · {spec['name']}")
+            for suffix, _last, _first, affiliation in MORE_EXPERTS:
+                label = f"{Role.EXPERT.label}（{affiliation}）" if affiliation else Role.EXPERT.label
+                self.stdout.write(f"  {spec['code'].lower() + '_' + suffix:<20} {label} · {spec['name']}")
 
     def _walk_cases(self, institution: Institution, users: dict[str, Any]) -> None:
         start = timezone.now() - datetime.timedelta(days=60)
@@ -275,7 +308,8 @@ class Command(BaseCommand):
     def _walk(
         self, case: TransferCase, target: str, users: dict[str, Any], moment: datetime.datetime
     ) -> None:
-        tto, assessor, expert = users[Role.TTO_OFFICER], users[Role.ASSESSOR], users[Role.EXPERT]
+        tto, assessor = users[Role.TTO_OFFICER], users[Role.ASSESSOR]
+        experts = [users[Role.EXPERT], *users["more_experts"]]
         secretary, applicant = users[Role.DECISION_SECRETARY], users[Role.APPLICANT]
         steps: list[tuple[str, Any]] = []
 
@@ -334,15 +368,12 @@ class Command(BaseCommand):
                     ),
                 ),
             )
+            if target == Stage.DEMONSTRATION:  # the panel mid-way: one opinion in, two still open
+                step("panel", lambda c: panel_walk(case=c, officer=tto, experts=experts,
+                                                   opinions=[OPINIONS[0], None, None], conclude=False))
             step(
                 Stage.DECISION,
-                lambda c: case_act(
-                    case=c,
-                    user=expert,
-                    run=lambda: svc.case_complete_demonstration(
-                        case=c, by=expert, recommendation="approve", opinion="技术成熟，定价合理，同意转化。"
-                    ),
-                ),
+                lambda c: panel_walk(case=c, officer=tto, experts=experts, opinions=OPINIONS),
             )
             outcome = "reject" if target == Stage.REJECTED else "approve"
             step(
@@ -396,7 +427,7 @@ class Command(BaseCommand):
                     ),
                 )
         for number, (stage, fn) in enumerate(steps):
-            if case.stage == target:
+            if case.stage == target and stage != "panel":
                 break
             when = moment + datetime.timedelta(days=number + 1)
             if stage == "after_publicity":
