@@ -106,6 +106,10 @@ class AccountCreateForm(RefusableForm, forms.Form):
 class MemberRolesForm(RefusableForm, forms.Form):
     roles = roles_field()
     external = external_field()
+    affiliation = forms.CharField(
+        label=_("工作单位"), max_length=60, required=False,
+        help_text=_("外部专家填写；工作单位与受让方相同或关联的专家不能参加该案论证。"),
+    )
 
 
 class ContactForm(RefusableForm, forms.ModelForm):

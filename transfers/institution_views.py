@@ -160,7 +160,8 @@ def member(request: HttpRequest, code: str, user_pk: int) -> HttpResponse:
     institution = selectors.institution_administered_by(request.user, code)
     user = selectors.member_of(institution, user_pk)
     row = selectors.member_row(user)
-    form = MemberRolesForm(request.POST or None, initial={"roles": row.role_codes, "external": row.external})
+    form = MemberRolesForm(request.POST or None, initial={"roles": row.role_codes, "external": row.external,
+                                                          "affiliation": row.affiliation})
     if request.method == "POST" and form.is_valid():
         try:
             services.member_set_roles(
@@ -169,6 +170,7 @@ def member(request: HttpRequest, code: str, user_pk: int) -> HttpResponse:
                 member=user,
                 roles=form.cleaned_data["roles"],
                 external=form.cleaned_data["external"],
+                affiliation=form.cleaned_data["affiliation"],
             )
             messages.success(request, _("%(member)s 的角色已更新。") % {"member": user.get_username()})
             if not selectors.institutions_administered_by(request.user).filter(pk=institution.pk).exists():

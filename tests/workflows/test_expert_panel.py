@@ -235,3 +235,17 @@ def test_the_same_rule_pack_version_sets_the_quorum_for_a_case_all_along(world):
     rule_pack_new_version(base=a.institution.rule_pack, changes={"expert_quorum": 5})
     case = form(a, case, experts_of(a, 3))  # pinned at submission: three still suffice
     assert case.current_panel().quorum == 3 == RulePack.objects.get(pk=case.rule_pack_id).expert_quorum
+
+
+def test_the_admin_records_an_external_experts_affiliation_and_the_conflict_follows(client, world):
+    a = world.a
+    case = to_demonstration(a)
+    client.force_login(a.institution_admin)
+    url = reverse("institutions:member", args=[a.institution.code, a.expert.pk])
+    response = client.post(url, {"roles": ["expert"], "external": "on", "affiliation": "甘肃陇原科技发展有限公司"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=a.expert, institution=a.institution)
+    assert membership.external and membership.affiliation == "甘肃陇原科技发展有限公司"
+    conflicts = {c.user.pk: c.conflict for c in panels.panel_candidates(case)}
+    assert conflicts[a.expert.pk] == "工作单位与受让方相同或关联"
+    assert "工作单位改为" in client.get(reverse("institutions:overview", args=[a.institution.code])).content.decode()

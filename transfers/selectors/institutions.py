@@ -54,6 +54,7 @@ class MemberRow:
     user: Any
     roles: list[tuple[str, str]] = field(default_factory=list)
     external: bool = False
+    affiliation: str = ""
 
     @property
     def role_codes(self) -> list[str]:
@@ -83,7 +84,8 @@ def member_row(user: Any) -> MemberRow:
     """A user of ``members_of``/``member_of`` with their roles in the institution, in ``Role`` order."""
     held = {m.role: m for m in user.roles_here}
     roles = [(code, str(label)) for code, label in Role.choices if code in held]
-    return MemberRow(user=user, roles=roles, external=any(m.external for m in held.values()))
+    return MemberRow(user=user, roles=roles, external=any(m.external for m in held.values()),
+                     affiliation=next((m.affiliation for m in held.values() if m.affiliation), ""))
 
 
 def member_of(institution: Institution, user_pk: int) -> Any:
@@ -200,6 +202,9 @@ def _line(kind: str, values: dict[str, Any]) -> str:
     if "external" in values:
         message = _("将 %(member)s 标记为外部人员") if values["external"] else _("取消 %(member)s 的外部人员标记")
         return message % {"member": _who(values)}
+    if "affiliation" in values:
+        return _("将 %(member)s 的工作单位改为“%(affiliation)s”") % {
+            "member": _who(values), "affiliation": values["affiliation"] or "—"}
     if "contact" in values:
         labels = [str(Institution._meta.get_field(n).verbose_name) for n in values["contact"]]  # type: ignore[union-attr]
         return _("修改联系信息：%(fields)s") % {"fields": join_names(labels)}

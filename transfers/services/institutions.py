@@ -230,10 +230,11 @@ def member_create_account(
 
 
 def member_set_roles(
-    *, institution: Institution, by: Any, member: Any, roles: list[str], external: bool
+    *, institution: Institution, by: Any, member: Any, roles: list[str], external: bool, affiliation: str = ""
 ) -> Any:
     """Make ``roles`` the member's roles in the institution (granting and removing), and set
-    whether they are an external person. The institution always keeps an institution admin."""
+    whether they are an external person and their affiliation (an expert tied to a case's
+    counterparty may not sit on its panel). The institution always keeps an institution admin."""
     with transaction.atomic():
         locked = _lock(institution, by)
         held = {m.role: m for m in Membership.objects.select_for_update().filter(institution=locked, user=member)}
@@ -243,15 +244,23 @@ def member_set_roles(
         added = [role for role in roles if role not in held]
         removed = [role for role in held if role not in roles]
         was_external = any(m.external for m in held.values())
-        if not added and not removed and was_external == external:
+        affiliation = limit_text(affiliation.strip(), Membership._meta.get_field("affiliation").verbose_name,
+                                 max_length=60, single_line=True)
+        was_affiliation = next((m.affiliation for m in held.values() if m.affiliation), "")
+        if not added and not removed and was_external == external and was_affiliation == affiliation:
             raise ActionRefused(_("角色没有变化。"), code=Refusal.UNCHANGED)
         if Role.INSTITUTION_ADMIN in removed:
             _keeps_an_admin(locked, losing=member, by=by)
         Membership.objects.filter(institution=locked, user=member, role__in=removed).delete()
         Membership.objects.bulk_create(
-            [Membership(user=member, institution=locked, role=role, external=external) for role in added]
+            [Membership(user=member, institution=locked, role=role, external=external, affiliation=affiliation)
+             for role in added]
         )
         parts = [_role_part("added", member, r) for r in added] + [_role_part("deleted", member, r) for r in removed]
+        if was_affiliation != affiliation:
+            Membership.objects.filter(institution=locked, user=member).update(affiliation=affiliation)
+            label = _msgid(Membership._meta.get_field("affiliation").verbose_name)
+            parts.append({"changed": {"fields": [label], "affiliation": affiliation, **_member(member)}})
         if was_external != external:
             Membership.objects.filter(institution=locked, user=member).update(external=external)
             label = _msgid(Membership._meta.get_field("external").verbose_name)
