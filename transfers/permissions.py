@@ -74,7 +74,7 @@ def principals_of(user: Any) -> list[int]:
         return []
     cached: list[int] | None = getattr(user, "_principals", None)
     if cached is None:
-        cached = list(_substitutions_for(user).values_list("principal_id", flat=True).distinct())
+        cached = list(_substitutions_for(user).order_by().values_list("principal_id", flat=True).distinct())
         user._principals = cached
     return cached
 

@@ -209,13 +209,15 @@ def task_list(tasks: QuerySet[Task], filters: TaskFilters, *, now: datetime.date
     cases = _matching_cases(filters, now)
     if cases is not None:
         tasks = tasks.filter(process__artifact_object_id__in=cases.values("pk"))
-    of_case = TransferCase.objects.filter(pk=OuterRef("process__artifact_object_id")).order_by()
-    tasks = tasks.annotate(
-        case_due_at=Subquery(of_case.values("stage_due_at")[:1]),
-        case_reference=Subquery(of_case.values("reference")[:1]),
-    )
     descending = filters.sort.startswith("-")
     key = filters.sort.lstrip("-")
+    # the case's due date or reference only when the list is sorted by it: a database that cannot walk
+    # an index in that order computes every selected column of every matching row before sorting
+    of_case = TransferCase.objects.filter(pk=OuterRef("process__artifact_object_id")).order_by()
+    if key == "due":
+        tasks = tasks.annotate(case_due_at=Subquery(of_case.values("stage_due_at")[:1]))
+    elif key == "reference":
+        tasks = tasks.annotate(case_reference=Subquery(of_case.values("reference")[:1]))
     column = {
         "received": F("created"),
         "due": F("case_due_at"),
