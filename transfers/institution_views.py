@@ -226,7 +226,9 @@ def substitutes(request: HttpRequest, code: str) -> HttpResponse:
         user=m, institution=institution, role__in=DELEGABLE_ROLES).exists()]
     form = SubstituteForm(request.POST or None, reviewers=reviewers, members=members)
     if request.method == "POST" and request.POST.get("cancel"):
-        arrangement = get_object_or_404(Substitution, pk=request.POST["cancel"], institution=institution)
+        if not request.POST["cancel"].isdigit():
+            raise Http404
+        arrangement = get_object_or_404(Substitution, pk=int(request.POST["cancel"]), institution=institution)
         substitution_cancel(substitution=arrangement, by=request.user)
         messages.success(request, _("已取消代理安排。"))
         return redirect("institutions:substitutes", institution.code)

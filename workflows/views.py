@@ -684,6 +684,13 @@ class SubstitutionForm(django_forms.Form):
             field.choices = choices
 
 
+def _id(value: str) -> int:
+    """A row id from a form; anything else is a 404, never a 500."""
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 @login_required
 def substitutes_view(request: HttpRequest) -> HttpResponse:
     """My substitutes: name a colleague who acts for me while I am away, see and cancel arrangements,
@@ -697,7 +704,7 @@ def substitutes_view(request: HttpRequest) -> HttpResponse:
     )
     form = SubstitutionForm(request.POST or None, institutions=list(member_of), colleagues=colleagues)
     if request.method == "POST" and request.POST.get("cancel"):
-        arrangement = get_object_or_404(Substitution, pk=request.POST["cancel"], principal=user)
+        arrangement = get_object_or_404(Substitution, pk=_id(request.POST["cancel"]), principal=user)
         substitution_cancel(substitution=arrangement, by=user)
         messages.success(request, _("已取消代理安排。"))
         return redirect("workflows:substitutes")

@@ -120,3 +120,18 @@ def test_the_institution_admin_arranges_a_substitute_for_a_reviewer(client, worl
     assert client.post(url, {"cancel": arrangement.pk}).status_code == 302
     arrangement.refresh_from_db()
     assert arrangement.cancelled_at is not None
+
+
+def test_a_forged_cancel_is_a_404_and_nobody_cancels_anothers_arrangement(client, world):
+    a = world.a
+    today = clock.china_today()
+    arrangement = substitution_create(institution=a.institution, principal=a.assessor, substitute=colleague(a),
+                                      starts_on=today, ends_on=today, by=a.assessor)
+    client.force_login(a.tto_officer)
+    assert client.post(reverse("workflows:substitutes"), {"cancel": "x' OR 1=1"}).status_code == 404
+    assert client.post(reverse("workflows:substitutes"), {"cancel": arrangement.pk}).status_code == 404
+    client.force_login(a.institution_admin)
+    url = reverse("institutions:substitutes", args=[a.institution.code])
+    assert client.post(url, {"cancel": "1.5"}).status_code == 404
+    arrangement.refresh_from_db()
+    assert arrangement.cancelled_at is None
