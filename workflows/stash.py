@@ -1,9 +1,11 @@
 """Files chosen on a form whose outcome is confirmed on a second page (a decision to reject comes
 with its minutes): the upload is kept in storage under a random name and the confirmation page
-carries a signed token for it, bound to the user and the task, valid for an hour."""
+carries a signed token for it, bound to the user and the task, valid for an hour. Files of
+confirmations never made are swept by beat (``workflows.tasks.sweep_stash``)."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 
 SALT = "workflows.stash"
 MAX_AGE = 3600
@@ -38,3 +41,19 @@ def unstash(token: str, *, user_pk: int, task_pk: int) -> SimpleUploadedFile | N
         content = stored.read()
     default_storage.delete(data["p"])
     return SimpleUploadedFile(data["n"], content, content_type=data.get("c") or "application/octet-stream")
+
+
+def sweep(now: datetime.datetime | None = None) -> int:
+    """Delete the files of confirmations never made (older than the token's life); returns how many."""
+    now = now or timezone.now()
+    try:
+        _dirs, names = default_storage.listdir("pending")
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        path = f"pending/{name}"
+        if now - default_storage.get_modified_time(path) > datetime.timedelta(seconds=MAX_AGE):
+            default_storage.delete(path)
+            removed += 1
+    return removed

@@ -17,3 +17,11 @@ def stage_deadlines() -> int:
     from .deadlines import stage_deadlines as send
 
     return send()
+
+
+@shared_task(name="workflows.tasks.sweep_stash", ignore_result=True)
+def sweep_stash() -> int:
+    """Uploads kept for a confirmation that never came (``workflows.stash``)."""
+    from .stash import sweep
+
+    return sweep()

@@ -79,3 +79,26 @@ def test_a_rejection_is_confirmed_on_a_page_that_keeps_the_minutes_chosen(client
     case.refresh_from_db()
     assert case.stage == Stage.REJECTED
     assert Decision.objects.get(case=case).minutes.original_name == "否决纪要.pdf"
+
+
+def test_files_of_confirmations_never_made_are_swept_after_an_hour(settings):
+    import datetime
+    import os
+
+    from django.core import signing
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from workflows import stash
+
+    old = stash.stash(pdf("旧纪要.pdf"), user_pk=1, task_pk=1)
+    fresh = stash.stash(pdf("新纪要.pdf"), user_pk=1, task_pk=2)
+    _dirs, names = default_storage.listdir("pending")
+    assert len(names) == 2
+    old_path = default_storage.path(signing.loads(old, salt=stash.SALT)["p"])
+    two_hours_ago = (timezone.now() - datetime.timedelta(hours=2)).timestamp()
+    os.utime(old_path, (two_hours_ago, two_hours_ago))
+    assert stash.sweep() == 1
+    assert stash.unstash(old, user_pk=1, task_pk=1) is None
+    assert stash.unstash(fresh, user_pk=1, task_pk=2).name == "新纪要.pdf"
+    assert stash.sweep() == 0
