@@ -33,7 +33,7 @@ run: export DJANGO_SQLITE_PATH := $(CURDIR)/var/db-$(PORT).sqlite3
 run: install
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --loglevel=WARNING --pool=solo --without-gossip --without-mingle -f var/celery-worker.log & \
 	$(BIN)/celery -A config beat --loglevel=WARNING --schedule var/celerybeat-schedule -f var/celery-beat.log & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload & \
