@@ -11,6 +11,7 @@ from transfers.forms import LargeAmountConfirmationMixin, WanYuanField
 from transfers.limits import AGENCY_NAME_MAX, COMMENT_MAX, MAX_ATTENDEES, PUBLIC_REASON_MAX
 from transfers.models import Decision, ExpertOpinion, Valuation
 from transfers.services.cases import MeetingRecord
+from transfers.wording import person_name
 
 RETURN = ("return", _("退回修改"))
 
@@ -262,3 +263,36 @@ class ImplementationForm(TaskForm):
 
 class ReviseForm(TaskForm):
     ACTIONS = [("resubmit", _("修改完毕，重新提交")), ("withdraw", _("撤回案件"))]
+
+
+class ReassignForm(forms.Form):
+    to = forms.TypedChoiceField(label=_("转交给"), coerce=int, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("转交理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=PUBLIC_REASON_MAX,
+        help_text=_("将记入案件办理记录，并告知接手人。"),
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.pk, person_name(p)) for p in people]
+
+
+class SubstitutionForm(forms.Form):
+    institution = forms.TypedChoiceField(label=_("单位"), coerce=int)
+    substitute = forms.TypedChoiceField(label=_("代理人"), coerce=int)
+    starts_on = forms.DateField(label=_("开始日期"),
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("结束日期"),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("事由"), required=False, max_length=200,
+                                    help_text=_("如：出差、休假。"))
+
+    def __init__(self, *args: Any, institutions: list[Any], colleagues: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("institution", [(i.pk, i.name) for i in institutions]),
+                              ("substitute", [(u.pk, person_name(u)) for u in colleagues])):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices

@@ -13,5 +13,4 @@ urlpatterns = [
     path("tasks/<int:task_pk>/release/", views.task_release_view, name="release"),
     path("tasks/<int:task_pk>/reassign/", views.task_reassign_view, name="reassign"),
     path("tasks/<int:task_pk>/", views.task_detail, name="task"),
-    path("cases/<uuid:public_id>/task/", views.case_task, name="case_task"),
 ]

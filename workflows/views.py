@@ -609,31 +609,6 @@ def task_release_view(request: HttpRequest, task_pk: int) -> HttpResponse:
                       done=_("已将“%(task)s”（%(case)s）退回待认领队列。"))
 
 
-@login_required
-def case_task(request: HttpRequest, public_id: str) -> HttpResponse:
-    """From the case page: open this user's open task on the case, if there is one."""
-    case = transfer_selectors.case_visible_to(request.user, public_id)
-    task = inbox(request.user).filter(process__artifact_object_id=case.pk).first()
-    if task is None:
-        messages.info(request, _("本案当前环节没有需要您处理的任务。"))
-        return redirect(case.get_absolute_url())
-    return redirect("workflows:task", task_pk=task.pk)
-
-
-class ReassignForm(django_forms.Form):
-    to = django_forms.TypedChoiceField(label=gettext_lazy("转交给"), coerce=int, widget=django_forms.RadioSelect)
-    reason = django_forms.CharField(
-        label=gettext_lazy("转交理由"), widget=django_forms.Textarea(attrs={"rows": 3}), max_length=500,
-        help_text=gettext_lazy("将记入案件办理记录，并告知接手人。"),
-    )
-
-    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["to"]
-        assert isinstance(field, django_forms.ChoiceField)
-        field.choices = [(p.pk, person_name(p)) for p in people]
-
-
 def _reassign_candidates(task: Task, case: TransferCase) -> list[Any]:
     people = transfer_selectors.role_holders(case.institution_id, list(Role.values))
     return [p for p in people.order_by("last_name", "first_name", "username")
@@ -647,7 +622,7 @@ def task_reassign_view(request: HttpRequest, task_pk: int) -> HttpResponse:
     if not permissions.has_role(request.user, case.institution_id, [Role.TTO_OFFICER]):
         raise Http404
     people = _reassign_candidates(task, case)
-    form = ReassignForm(request.POST or None, people=people)
+    form = forms.ReassignForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         to = next(p for p in people if p.pk == form.cleaned_data["to"])
         try:
@@ -663,25 +638,6 @@ def task_reassign_view(request: HttpRequest, task_pk: int) -> HttpResponse:
     return render(request, "workflows/reassign.html",
                   {"task": task, "case": case, "form": form, "task_title": task.flow_task.task_title,
                    "owner": task.owner, "personal": task.flow_task.name in PERSONAL_TASKS}, status=status)
-
-
-class SubstitutionForm(django_forms.Form):
-    institution = django_forms.TypedChoiceField(label=gettext_lazy("单位"), coerce=int)
-    substitute = django_forms.TypedChoiceField(label=gettext_lazy("代理人"), coerce=int)
-    starts_on = django_forms.DateField(label=gettext_lazy("开始日期"),
-                                       widget=django_forms.DateInput(attrs={"type": "date"}))
-    ends_on = django_forms.DateField(label=gettext_lazy("结束日期"),
-                                     widget=django_forms.DateInput(attrs={"type": "date"}))
-    reason = django_forms.CharField(label=gettext_lazy("事由"), required=False, max_length=200,
-                                    help_text=gettext_lazy("如：出差、休假。"))
-
-    def __init__(self, *args: Any, institutions: list[Any], colleagues: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, choices in (("institution", [(i.pk, i.name) for i in institutions]),
-                              ("substitute", [(u.pk, person_name(u)) for u in colleagues])):
-            field = self.fields[name]
-            assert isinstance(field, django_forms.ChoiceField)
-            field.choices = choices
 
 
 def _id(value: str) -> int:
@@ -702,7 +658,7 @@ def substitutes_view(request: HttpRequest) -> HttpResponse:
         get_user_model().objects.filter(is_active=True, memberships__institution__in=member_of)
         .exclude(pk=user.pk).distinct().order_by("last_name", "first_name", "username")
     )
-    form = SubstitutionForm(request.POST or None, institutions=list(member_of), colleagues=colleagues)
+    form = forms.SubstitutionForm(request.POST or None, institutions=list(member_of), colleagues=colleagues)
     if request.method == "POST" and request.POST.get("cancel"):
         arrangement = get_object_or_404(Substitution, pk=_id(request.POST["cancel"]), principal=user)
         substitution_cancel(substitution=arrangement, by=user)

@@ -36,9 +36,9 @@ def test_other_institution_sees_nothing(client, world, a_case, role):
         a_case.get_absolute_url(),
         reverse("transfers:case_edit", args=[a_case.public_id]),
         reverse("transfers:case_withdraw", args=[a_case.public_id]),
-        reverse("workflows:case_task", args=[a_case.public_id]),
         a_case.attachments.first().get_absolute_url(),
         reverse("workflows:task", args=[open_tasks_of(a_case).first().pk]),
+        reverse("workflows:reassign", args=[open_tasks_of(a_case).first().pk]),
     ]:
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("transfers:case_submit", args=[a_case.public_id])).status_code == 404
