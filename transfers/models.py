@@ -440,6 +440,10 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
     publicity_ends_at = models.DateTimeField(_("公示截止"), null=True, blank=True)
     publicity_paused_at = models.DateTimeField(_("公示暂停时间"), null=True, blank=True)
     closing_reason = models.CharField(_("撤回/终止原因"), max_length=500, blank=True)
+    #: what the reviewers' search looks in, kept by ``services.filing.refresh_search_text``: the
+    #: reference, title and counterparty, the achievements' titles and their inventors' names (one
+    #: column to scan instead of three tables, see docs/performance.md)
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("转化案件")

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,10 +44,13 @@ from . import forms, stash
 from .selectors import (
     TaskFilters,
     archive,
+    counted_page,
     inbox,
     my_tasks,
     panel_summary,
     queue,
+    reads_every_row,
+    task_counts,
     task_list,
     task_nodes,
     task_rows,
@@ -500,6 +504,8 @@ TASK_LISTS: dict[str, dict[str, Any]] = {
 }
 
 PAGE_SIZE = 25
+#: the lists the navigation counts, by the key of ``selectors.task_counts``
+NAV_COUNTED = {"mine": "my_tasks", "queue": "queue"}
 
 
 def _institutions_of(user: Any) -> list[tuple[int, str]]:
@@ -527,7 +533,10 @@ def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
     )
     filters = form.filters(spec["default"])
     tasks = task_list(spec["tasks"](request.user), filters, now=now)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    if reads_every_row(filters):
+        page = counted_page(tasks, request.GET.get("page"), PAGE_SIZE)
+    else:  # the page stops after its rows (an index gives the order); the count alone reads them all
+        page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     current = filters.sort.lstrip("-")
     descending = filters.sort.startswith("-")
     sorting = {
@@ -537,17 +546,25 @@ def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
         }
         for key in spec["sorts"]
     }
+    filtered = any([filters.stage, filters.institution, filters.mode, filters.overdue, filters.q])
+    context: dict[str, Any] = {}
+    if not filtered and kind in NAV_COUNTED:  # the navigation's count of this list is the paginator's
+        known = {NAV_COUNTED[kind]: page.paginator.count}
+        context["task_counts"] = SimpleLazyObject(lambda: task_counts(request.user, known=known))
     return render(
         request,
         "workflows/task_list.html",
         {
+            **context,
             "kind": kind,
             "title": spec["title"],
             "shows_due": spec["open"],
             "form": form,
-            "filtered": any([filters.stage, filters.institution, filters.mode, filters.overdue, filters.q]),
+            "filtered": filtered,
             "page": page,
-            "rows": _with_reassign(request.user, task_rows(list(page.object_list), now=now), spec["open"]),
+            "rows": _with_reassign(
+                request.user, task_rows(list(page.object_list), now=now, reader=request.user), spec["open"]
+            ),
             "sorting": sorting,
         },
     )

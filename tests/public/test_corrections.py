@@ -60,6 +60,9 @@ def test_a_correction_publishes_a_new_version_and_the_old_one_stays_superseded(c
     assert "真实有效" in verified and "这是现行版本" not in verified and "该版本已被更正" in verified
     assert AuditEvent.objects.filter(case=case, action="correct_notice").count() == 1
     assert_flow_agrees(case)
+    # the reviewers' search follows the corrected counterparty
+    case.refresh_from_db()
+    assert "甘肃陇原农业科技有限公司" in case.search_text and "甘肃陇原科技发展有限公司" not in case.search_text
 
 
 def test_where_the_pack_says_so_a_correction_keeps_the_period(world):

@@ -18,7 +18,7 @@ from tests.factories import UserFactory, file_case
 from transfers import clock
 from transfers.models import Membership
 from transfers.services import cases as svc
-from transfers.services.filing import AchievementData, InventorData
+from transfers.services.filing import AchievementData, InventorData, achievement_set_inventors
 from workflows.selectors import my_tasks, open_tasks_of, queue
 from workflows.services import case_act
 
@@ -210,6 +210,19 @@ def test_archive_shows_a_task_after_it_was_completed(client, world):
 # Filters, search, sorting, pages
 
 
+def test_search_follows_the_inventors_when_a_draft_changes_them(client, world):
+    know_how = AchievementData(kind="know_how", number="", title="一种盐碱地改良微生物菌剂",
+                               inventors=[InventorData("上官云", Decimal("100"), True)])
+    case = file_case(world.a, new=[know_how])
+    achievement = case.achievements.get()
+    achievement_set_inventors(achievement=achievement, by=world.a.applicant,
+                              inventors=[InventorData("诸葛明", Decimal("100"), True)])
+    svc.case_submit(case=case, by=world.a.applicant)
+    officer = world.a.tto_officer
+    assert rows(page(client, officer, QUEUE, q="诸葛明")) == [case.reference]
+    assert rows(page(client, officer, QUEUE, q="上官云")) == []
+
+
 def test_search_by_inventor_counterparty_reference_and_achievement(client, world):
     one = submit(world.a, inventor="欧阳明", counterparty_name="兰州高新创投有限公司")
     two = submit(world.a, inventor="司马青", achievement="黄土滑坡监测预警系统")
@@ -280,6 +293,13 @@ def test_second_page_keeps_the_filters(client, world):
     second = page(client, officer, QUEUE, q="项目", page=2)
     assert len(rows(second)) == 2
     assert "第25号项目" in second and "第26号项目" in second and "第00号项目" not in second
+    assert "共 27 项任务" in first and "共 27 项任务" in second and "第 2 / 2 页" in second
+    # a page past the end, or not a number, as the unfiltered list treats it
+    assert rows(page(client, officer, QUEUE, q="项目", page=9)) == rows(second)
+    assert rows(page(client, officer, QUEUE, q="项目", page="x")) == rows(first)
+    # the same due day for all (17:00 five working days on): ties newest first, so page 2 ends at the first
+    oldest_two = rows(page(client, officer, QUEUE, page=1))[:2]
+    assert rows(page(client, officer, QUEUE, q="项目", sort="-due", page=2)) == oldest_two[::-1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -326,6 +346,15 @@ def test_navigation_counts_my_tasks_and_queue(client, world):
     html = page(client, world.b.tto_officer, reverse("transfers:case_list"))
     assert re.search(r'我的待办 <span class="badge count">0</span>', html)
     assert re.search(r'待认领 <span class="badge count">0</span>', html)
+
+
+def test_navigation_counts_stop_at_the_cap(client, world, monkeypatch):
+    monkeypatch.setattr("workflows.selectors.NAV_COUNT_CAP", 2)
+    for _ in range(3):
+        submit(world.a)
+    html = page(client, world.a.tto_officer, QUEUE)
+    assert re.search(r'待认领 <span class="badge count">2\+</span>', html)
+    assert "共 3 项任务" in html  # the list itself counts them all
 
 
 def _queries(client, url, **params):

@@ -17,7 +17,7 @@ from ..models import ACTION_LABELS, Notice, Role, Stage, TransferCase
 from ..publicity_clock import publicity_deadline
 from .cases import clock_rules, record_audit, require_text
 from .errors import ActionRefused
-from .filing import clean_correction
+from .filing import clean_correction, refresh_search_text
 from .locking import lock_case
 from .notices import notice_publish_correction, pending_notice
 
@@ -66,6 +66,8 @@ def case_correct_notice(
             locked.publicity_ends_at = deadline.ends_at
             fallback_years = deadline.fallback_years
         locked.save(update_fields=[*changed, "publicity_started_at", "publicity_ends_at"])
+        if "counterparty_name" in changed:
+            refresh_search_text([locked.pk])
         notice = notice_publish_correction(case=locked, reason=reason, fallback_years=fallback_years)
         record_audit(locked, by=by, action="correct_notice", from_stage=locked.stage, comment=reason, ip=ip)
         return notice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -156,6 +156,18 @@ def _replace_inventors(achievement: Achievement, inventors: Sequence[InventorDat
     )
 
 
+def refresh_search_text(case_ids: Iterable[int]) -> None:
+    """Rewrite what the reviewers' search looks in for these cases (``TransferCase.search_text``):
+    called by every service that changes a reference, title, counterparty, achievement or inventor."""
+    cases = TransferCase.objects.filter(pk__in=list(case_ids)).prefetch_related("achievements__inventors")
+    for case in cases:
+        parts = [case.reference, case.title, case.counterparty_name]
+        for achievement in case.achievements.all():
+            parts.append(achievement.title)
+            parts.extend(inventor.name for inventor in achievement.inventors.all())
+        TransferCase.objects.filter(pk=case.pk).update(search_text="\n".join(parts))
+
+
 def achievement_set_inventors(
     *, achievement: Achievement, by: Any, inventors: Sequence[InventorData]
 ) -> None:
@@ -166,6 +178,7 @@ def achievement_set_inventors(
         if achievement.cases.exclude(stage__in=[*EDITABLE_STAGES, Stage.WITHDRAWN]).exists():
             raise ActionRefused(_("该成果已在审批中的案件内，完成人不能再修改。"), code="locked")
         _replace_inventors(achievement, inventors)
+        refresh_search_text(achievement.cases.values_list("pk", flat=True))
 
 
 #: the public facts of a notice a TTO officer may correct during publicity: the deal's terms, not
@@ -250,6 +263,7 @@ def case_create(
             **cleaned,
         )
         case.achievements.set(achievements)
+        refresh_search_text([case.pk])
         for kind, upload in attachments:
             attachment_store(case=case, by=by, kind=kind, upload=upload)
         record_creation(case=case, by=by, ip=ip)
@@ -283,6 +297,7 @@ def case_update(
         if achievements is not None:
             _check_achievements(locked.institution, achievements)
             locked.achievements.set(achievements)
+        refresh_search_text([locked.pk])
         for kind, upload in attachments:
             attachment_store(case=locked, by=by, kind=kind, upload=upload)
         return locked

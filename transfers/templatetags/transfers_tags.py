@@ -25,6 +25,14 @@ def person(user: Any) -> str:
 
 
 @register.filter
+def badge(count: int) -> str:
+    """A navigation count: past the cap of ``workflows.selectors.task_counts``, "99+"."""
+    from workflows.selectors import NAV_COUNT_CAP
+
+    return f"{NAV_COUNT_CAP}+" if count > NAV_COUNT_CAP else str(count)
+
+
+@register.filter
 def wan_yuan(amount: Decimal | None) -> str:
     return "" if amount is None else format_wan_yuan(amount)
 
