@@ -38,7 +38,7 @@ def test_the_source_of_the_deployed_tree_is_downloadable(client, archives):
     assert "attachment" in response["Content-Disposition"] and ".tar.gz" in response["Content-Disposition"]
     names = members(response)
     assert "achievement-transfer/manage.py" in names
-    assert "achievement-transfer/transfers/models.py" in names
+    assert "achievement-transfer/transfers/models/cases.py" in names
     assert "achievement-transfer/LICENSE" in names
     inside = [name.split("/", 1)[1] for name in names]
     assert not [n for n in inside if n.startswith(("var/", ".venv/", ".git/"))]
