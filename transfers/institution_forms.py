@@ -32,7 +32,8 @@ RULE_GROUPS = [
     (_("公示期"), ["publicity_days", "publicity_working_days", "publicity_start_day_counts", "publicity_closing_time"]),
     (_("异议与更正"), ["objection_restarts_clock", "correction_restarts_clock", "publish_objection_replies"]),
     (_("专家论证"), ["expert_quorum"]),
-    (_("奖励下限"), ["reward_floor_transfer_pct", "reward_floor_equity_pct", "main_contributor_floor_pct"]),
+    (_("奖励下限"), ["reward_floor_transfer_pct", "reward_floor_equity_pct", "reward_floor_profit_pct",
+                      "main_contributor_floor_pct"]),
 ]
 
 

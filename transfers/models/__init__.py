@@ -7,12 +7,14 @@ working for every model, choice and constant.
 - ``cases``: the case, its achievements and inventors, revisions, attachments, valuation, decision;
 - ``panels``: the expert panel of 论证;
 - ``audit``: the audit trail and number sequences;
-- ``notices``: public notices and objections.
+- ``notices``: public notices and objections;
+- ``money``: the contract and its registration, receipts and deductions, reward distributions.
 """
 
 from .audit import *  # noqa: F403
 from .cases import *  # noqa: F403
 from .choices import *  # noqa: F403
+from .money import *  # noqa: F403
 from .notices import *  # noqa: F403
 from .panels import *  # noqa: F403
 from .people import *  # noqa: F403

@@ -40,6 +40,11 @@ ACTION_LABELS: dict[str, Any] = {
     "withdraw_notice": _("撤回公示，重新决策"),
     "correct_notice": _("发布更正公示"),
     "complete": _("实施完成"),
+    "record_contract": _("登记合同"),
+    "register_contract": _("登记技术合同认定"),
+    "record_receipt": _("登记到账收入"),
+    "propose_distribution": _("拟定收益分配方案"),
+    "adjust_distribution": _("调整个人奖励金额"),
     "withdraw": _("撤回"),
     "terminate": _("终止"),
 }
@@ -113,6 +118,8 @@ SYSTEM_NOTES: dict[str, Any] = {
     "panel_formed": _("邀请专家：%(experts)s；应收论证意见 %(quorum)s 份，须 %(approvals)s 人同意。"),
     "expert_replaced": _("%(old)s 回避，改请 %(new)s。"),
     "task_reassigned": _("“%(task)s”由 %(previous)s 转交 %(to)s。"),
+    "receipt_recorded": _("到账 %(amount)s 万元，扣除后净收入 %(net)s 万元。"),
+    "distribution_proposed": _("可分配净收入 %(net)s 万元，团队奖励 %(team)s 万元，适用 %(pack)s。"),
 }
 
 

@@ -91,6 +91,8 @@ class AttachmentKind(models.TextChoices):
     EXPERT_OPINION = "expert_opinion", _("专家论证意见")
     DECISION_MINUTES = "decision_minutes", _("决策会议纪要")
     CONTRACT = "contract", _("合同")
+    REGISTRATION_CERTIFICATE = "registration_certificate", _("技术合同认定登记证明")
+    VOUCHER = "voucher", _("收款凭证")
     OTHER = "other", _("其他")
 
 

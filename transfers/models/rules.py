@@ -51,6 +51,9 @@ class RulePack(models.Model):
     reward_floor_equity_pct = models.DecimalField(
         _("作价投资股份奖励下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
     )
+    reward_floor_profit_pct = models.DecimalField(
+        _("自行实施营业利润奖励下限（%）"), max_digits=5, decimal_places=2, default=Decimal("5")
+    )
     main_contributor_floor_pct = models.DecimalField(
         _("主要贡献人员奖励份额下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
     )

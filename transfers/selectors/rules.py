@@ -31,6 +31,7 @@ RULES: list[tuple[str, Any]] = [
     ("expert_quorum", INSTITUTION_RULE),
     ("reward_floor_transfer_pct", None),
     ("reward_floor_equity_pct", None),
+    ("reward_floor_profit_pct", None),
     ("main_contributor_floor_pct", None),
 ]
 

@@ -32,6 +32,7 @@ EDITABLE_FIELDS = (
     "publish_objection_replies",
     "reward_floor_transfer_pct",
     "reward_floor_equity_pct",
+    "reward_floor_profit_pct",
     "main_contributor_floor_pct",
     "clauses",
 )
@@ -61,6 +62,12 @@ LEGAL_FLOORS: dict[str, Bounds] = {
         Decimal("50"),
         HUNDRED,
         _("《中华人民共和国促进科技成果转化法》第四十五条第一款第（二）项：从作价投资形成的股份或者出资比例中提取不低于百分之五十的比例"),
+        "%",
+    ),
+    "reward_floor_profit_pct": Bounds(
+        Decimal("5"),
+        HUNDRED,
+        _("《中华人民共和国促进科技成果转化法》第四十五条第一款第（三）项：将该项职务科技成果自行实施或者与他人合作实施的，应当在实施转化成功投产后连续三至五年，每年从实施该项科技成果的营业利润中提取不低于百分之五的比例"),
         "%",
     ),
     "main_contributor_floor_pct": Bounds(

@@ -1,0 +1,271 @@
+"""The reward split of each receipt (收益分配与奖励), by the floors of the rule pack applied.
+
+For each receipt the TTO officer proposes the distribution: the team's share of the net income (never
+below the pack's floor for the kind of income: 促进科技成果转化法 第四十五条, seed 003 三.8; an
+institution may set more, never less), the institution's and its college's shares, then the team's
+share per person by contribution, the main contributors' floor checked (国发〔2016〕16号). The officer may
+adjust the per-person amounts within the floors, with a reason that is audited. Amounts are split by
+the rule of ``transfers.money``: every split adds up exactly and rounding never takes a yuan from the
+side a floor protects.
+
+The pack applied is chosen and recorded: the case's pinned version, or a later version of the same
+pack or of the institution's current one (real notices apply a newer institutional rule than the
+contract's year), never an older one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from .. import clock
+from ..models import Distribution, Inventor, Receipt, ReceiptKind, RewardShare, RulePack, TransferCase
+from ..money import HUNDRED, UNIT, Contributor, split_protected, split_team
+from ..validators import format_wan_yuan
+from .cases import record_audit, require_text
+from .contracts import line, require_money_stage, require_officer
+from .errors import ActionRefused
+from .locking import lock_case
+from .rules import LEGAL_FLOORS
+
+#: the pack's floor for the team's share, by the kind of income distributed
+FLOOR_FIELDS = {
+    ReceiptKind.PAYMENT: "reward_floor_transfer_pct",
+    ReceiptKind.ROYALTY: "reward_floor_transfer_pct",
+    ReceiptKind.EQUITY: "reward_floor_equity_pct",
+    ReceiptKind.PROFIT: "reward_floor_profit_pct",
+}
+ADJUSTMENT_REASON_MAX = 500
+MAX_PEOPLE = 60
+
+
+@dataclass(frozen=True)
+class Floor:
+    """A floor of the pack applied, with the clause it comes from (the pack's own, else the law's)."""
+
+    field: str
+    pct: Decimal
+    clause: str
+
+
+def floor_of(pack: RulePack, field: str) -> Floor:
+    legal = LEGAL_FLOORS[field].clause
+    return Floor(field=field, pct=getattr(pack, field), clause=pack.clause(field) or (str(legal) if legal else ""))
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of the team as the officer proposes them (name, title, role, contribution share)."""
+
+    name: str
+    contribution_pct: Decimal
+    is_main_contributor: bool
+    title: str = ""
+    role: str = ""
+    inventor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Ratios:
+    team_pct: Decimal
+    institution_pct: Decimal
+    college_pct: Decimal = Decimal(0)
+    college_name: str = ""
+
+
+def team_of(case: TransferCase) -> list[Person]:
+    """The inventors of the case's achievements as the team, with their contribution shares: each
+    achievement weighs the same; a person named in several is one person (by name), a main contributor
+    if they are one in any. Shares are rounded to four decimals, the last person taking the difference
+    so they add up to 100."""
+    achievements = list(case.achievements.prefetch_related("inventors").order_by("pk"))
+    if not achievements:
+        return []
+    merged: dict[str, dict[str, Any]] = {}
+    for achievement in achievements:
+        for inventor in achievement.inventors.all().order_by("position"):
+            entry = merged.setdefault(inventor.name, {"share": Decimal(0), "main": False, "id": inventor.pk,
+                                                      "role": _("专利发明人") if achievement.kind.endswith("patent")
+                                                      else _("成果完成人")})
+            entry["share"] += inventor.share / len(achievements)
+            entry["main"] = entry["main"] or inventor.is_main_contributor
+    people = [Person(name=name, contribution_pct=e["share"].quantize(UNIT), is_main_contributor=e["main"],
+                     role=str(e["role"]), inventor_id=e["id"]) for name, e in merged.items()]
+    gap = HUNDRED - sum(p.contribution_pct for p in people)
+    if people and gap:
+        last = people[-1]
+        people[-1] = Person(last.name, last.contribution_pct + gap, last.is_main_contributor, last.title,
+                            last.role, last.inventor_id)
+    return people
+
+
+def applicable_packs(case: TransferCase) -> list[RulePack]:
+    """The packs a distribution of this case may apply: the pinned version and later versions of its pack
+    and of the institution's current pack, newest first."""
+    pinned = case.applicable_rule_pack
+    current = case.institution.rule_pack
+    codes = {pinned.code, current.code}
+    packs = RulePack.objects.filter(code__in=codes).order_by("code", "-version")
+    return [p for p in packs if p.code != pinned.code or p.version >= pinned.version]
+
+
+def _refuse_floor(label: str | Promise, floor: Floor) -> ActionRefused:
+    return ActionRefused(
+        _("%(label)s不得低于 %(floor)s%%（%(clause)s）。")
+        % {"label": label, "floor": f"{floor.pct.normalize():f}", "clause": floor.clause},
+        code="below_floor",
+    )
+
+
+def _check_ratios(ratios: Ratios, floor: Floor) -> None:
+    for value in (ratios.team_pct, ratios.institution_pct, ratios.college_pct):
+        if value < 0 or value > HUNDRED or value != value.quantize(UNIT):
+            raise ActionRefused(_("分配比例须在 0 至 100 之间，最多 4 位小数。"), code="percent")
+    total = ratios.team_pct + ratios.institution_pct + ratios.college_pct
+    if total != HUNDRED:
+        raise ActionRefused(_("团队、学校和学院（中心）的比例合计为 %(total)s%%，须为 100%%。")
+                            % {"total": f"{total.normalize():f}"}, code="ratios_total")
+    if ratios.team_pct < floor.pct:
+        raise _refuse_floor(_("成果完成团队的比例"), floor)
+    if ratios.college_pct and not ratios.college_name.strip():
+        raise ActionRefused(_("请填写分得收益的学院（中心）名称。"), code="required")
+
+
+def _check_people(people: Sequence[Person], main_floor: Floor) -> None:
+    if not people:
+        raise ActionRefused(_("请至少填写一名获奖人员。"), code="people")
+    if len(people) > MAX_PEOPLE:
+        raise ActionRefused(_("获奖人员最多 %(max)d 人。") % {"max": MAX_PEOPLE}, code="people")
+    for person in people:
+        if person.contribution_pct < 0 or person.contribution_pct != person.contribution_pct.quantize(UNIT):
+            raise ActionRefused(_("%(name)s 的贡献份额须为 0 至 100，最多 4 位小数。") % {"name": person.name},
+                                code="percent")
+    total = sum((p.contribution_pct for p in people), Decimal(0))
+    if total != HUNDRED:
+        raise ActionRefused(_("获奖人员的贡献份额合计为 %(total)s%%，须为 100%%。")
+                            % {"total": f"{total.normalize():f}"}, code="shares_total")
+    main = sum((p.contribution_pct for p in people if p.is_main_contributor), Decimal(0))
+    if main < main_floor.pct:
+        raise _refuse_floor(_("主要贡献人员的奖励份额"), main_floor)
+
+
+def distribution_propose(
+    *,
+    receipt: Receipt,
+    by: Any,
+    ratios: Ratios,
+    rule_pack: RulePack | None = None,
+    people: Sequence[Person] | None = None,
+    ip: str | None = None,
+) -> Distribution:
+    """The proposed split of one receipt; ``people`` defaults to the case's inventors (``team_of``)."""
+    case = receipt.contract.case
+    with transaction.atomic():
+        locked = lock_case(case)
+        require_officer(locked, by)
+        require_money_stage(locked)
+        receipt = Receipt.objects.select_for_update().select_related("contract").get(pk=receipt.pk)
+        if Distribution.objects.filter(receipt=receipt).exists():
+            raise ActionRefused(_("这笔收入已拟定分配方案。"), code="distributed")
+        allowed = applicable_packs(locked)
+        pack = rule_pack if rule_pack is not None else locked.applicable_rule_pack
+        if pack.pk not in {p.pk for p in allowed}:
+            raise ActionRefused(_("只能适用本案件锁定的规则版本或其后的新版本。"), code="rule_pack")
+        floor = floor_of(pack, FLOOR_FIELDS[ReceiptKind(receipt.kind)])
+        main_floor = floor_of(pack, "main_contributor_floor_pct")
+        college_name = line(ratios.college_name, _("学院（中心）"), max_length=60, required=False)
+        _check_ratios(ratios, floor)
+        team = list(people) if people is not None else team_of(locked)
+        team = [Person(line(p.name, _("姓名"), max_length=40), p.contribution_pct, p.is_main_contributor,
+                       line(p.title, _("职称/职务"), max_length=40, required=False),
+                       line(p.role, _("角色"), max_length=40, required=False), p.inventor_id) for p in team]
+        _check_people(team, main_floor)
+        net = receipt.net()
+        if net <= 0:
+            raise ActionRefused(_("这笔收入扣除后的净收入为零，没有可分配的奖励。"), code="nothing_to_split")
+        team_amount, (institution_amount, college_amount) = split_protected(
+            net, ratios.team_pct, [ratios.institution_pct, ratios.college_pct])
+        amounts = split_team(team_amount, [Contributor(p.name, p.contribution_pct, p.is_main_contributor)
+                                           for p in team])
+        inventor_ids = set(Inventor.objects.filter(achievement__cases=locked).values_list("pk", flat=True))
+        distribution = Distribution.objects.create(
+            receipt=receipt, rule_pack=pack, floor_pct=floor.pct, net=net,
+            team_pct=ratios.team_pct, institution_pct=ratios.institution_pct, college_pct=ratios.college_pct,
+            college_name=college_name, team_amount=team_amount, institution_amount=institution_amount,
+            college_amount=college_amount, proposed_by=by, proposed_at=clock.now(),
+        )
+        RewardShare.objects.bulk_create(
+            RewardShare(distribution=distribution, position=n, name=p.name, title=p.title, role=p.role,
+                        inventor_id=p.inventor_id if p.inventor_id in inventor_ids else None,
+                        is_main_contributor=p.is_main_contributor, contribution_pct=p.contribution_pct,
+                        amount=amount)
+            for n, (p, amount) in enumerate(zip(team, amounts, strict=True), 1)
+        )
+        record_audit(locked, by=by, action="propose_distribution", from_stage=locked.stage, ip=ip,
+                     note="distribution_proposed",
+                     note_params={"net": format_wan_yuan(net), "team": format_wan_yuan(team_amount),
+                                  "pack": str(pack)})
+        return distribution
+
+
+@dataclass(frozen=True)
+class ShareChange:
+    """The officer's amount (万元) for one person of a proposed distribution, with their title and role."""
+
+    position: int
+    amount: Decimal
+    title: str = ""
+    role: str = ""
+
+
+def distribution_adjust(
+    *,
+    distribution: Distribution,
+    by: Any,
+    changes: Sequence[ShareChange],
+    reason: str,
+    ip: str | None = None,
+) -> Distribution:
+    """Change the per-person amounts of a proposed distribution within the floors: they must add up to
+    the team's share exactly and keep the main contributors' floor; the reason is required and audited."""
+    reason = require_text(reason, _("调整理由"), max_length=ADJUSTMENT_REASON_MAX)
+    case = distribution.receipt.contract.case
+    with transaction.atomic():
+        locked = lock_case(case)
+        require_officer(locked, by)
+        distribution = Distribution.objects.select_for_update().select_related("rule_pack").get(pk=distribution.pk)
+        if distribution.status != Distribution.Status.PROPOSED:
+            raise ActionRefused(_("分配方案已审批，不能再调整。"), code="not_proposed")
+        shares = {s.position: s for s in distribution.shares.all()}
+        if sorted(c.position for c in changes) != sorted(shares):
+            raise ActionRefused(_("请为方案中的每一位获奖人员填写金额。"), code="people")
+        for change in changes:
+            if change.amount < 0 or change.amount != change.amount.quantize(UNIT):
+                raise ActionRefused(_("%(name)s 的奖励金额须为不小于零的万元数，最多 4 位小数（精确到元）。")
+                                    % {"name": shares[change.position].name}, code="amount_invalid")
+        total = sum((c.amount for c in changes), Decimal(0))
+        if total != distribution.team_amount:
+            raise ActionRefused(
+                _("个人奖励合计 %(total)s 万元，须等于团队奖励 %(team)s 万元。")
+                % {"total": format_wan_yuan(total), "team": format_wan_yuan(distribution.team_amount)},
+                code="shares_total")
+        main = sum((c.amount for c in changes if shares[c.position].is_main_contributor), Decimal(0))
+        main_floor = floor_of(distribution.rule_pack, "main_contributor_floor_pct")
+        if main * HUNDRED < main_floor.pct * distribution.team_amount:
+            raise _refuse_floor(_("主要贡献人员的奖励份额"), main_floor)
+        for change in changes:
+            share = shares[change.position]
+            share.amount = change.amount
+            share.title = line(change.title, _("职称/职务"), max_length=40, required=False)
+            share.role = line(change.role, _("角色"), max_length=40, required=False)
+            share.save(update_fields=["amount", "title", "role"])
+        distribution.adjustment_reason = reason
+        distribution.save(update_fields=["adjustment_reason"])
+        record_audit(locked, by=by, action="adjust_distribution", from_stage=locked.stage, comment=reason, ip=ip)
+        return distribution
