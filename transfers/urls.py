@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import money_views, views
 
 app_name = "transfers"
 
@@ -24,4 +24,12 @@ urlpatterns = [
         name="objection_evidence",
     ),
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment_download"),
+    path("<uuid:public_id>/contract/", money_views.contract_edit, name="contract_edit"),
+    path("<uuid:public_id>/contract/registration/", money_views.contract_registration,
+         name="contract_registration"),
+    path("<uuid:public_id>/receipts/new/", money_views.receipt_new, name="receipt_new"),
+    path("<uuid:public_id>/receipts/<int:receipt_pk>/distribution/", money_views.distribution_new,
+         name="distribution_new"),
+    path("<uuid:public_id>/distributions/<int:distribution_pk>/adjust/", money_views.distribution_adjust,
+         name="distribution_adjust"),
 ]

@@ -32,11 +32,12 @@ from .forms import (
     new_achievements,
     uploads,
 )
-from .models import Inventor, NoticeStatus, Stage, TransferCase
+from .models import Contract, Inventor, NoticeStatus, Role, Stage, TransferCase
 from .selectors.rules import rules_applied
 from .services import cases as case_services
 from .services import corrections as case_corrections
 from .services import filing
+from .services.contracts import MONEY_STAGES
 from .services.errors import ActionRefused
 from .services.notices import may_retry_notice, notice_retry, pending_notice
 from .services.snapshots import revision_changes
@@ -94,6 +95,25 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "can_correct_notice": case_corrections.may_correct_notice(case, user),
         "can_retry_notice": may_retry_notice(case, user),
         "rules": rules_applied(case),
+        **money_context(user, case),
+    }
+
+
+def money_context(user: Any, case: TransferCase) -> dict[str, Any]:
+    """The case page's contract, income and distributions: shown from implementation on (or once a
+    contract exists); recorded by the institution's TTO officers."""
+    contract = (Contract.objects.filter(case=case).select_related("document", "certificate")
+                .prefetch_related("instalments").first())
+    if contract is None and case.stage not in MONEY_STAGES:
+        return {"shows_money": False}
+    receipts = (contract.receipts.select_related("voucher", "distribution__rule_pack")
+                .prefetch_related("deductions", "distribution__shares") if contract else [])
+    return {
+        "shows_money": True,
+        "contract": contract,
+        "receipts": receipts,
+        "can_record_money": case.stage in MONEY_STAGES
+        and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]),
     }
 
 

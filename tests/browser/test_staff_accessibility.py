@@ -374,9 +374,11 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
     from django.contrib.auth import get_user_model
 
     from tests.factories import opinion
-    from transfers.models import Institution, PanelSeat, Stage, TransferCase
+    from transfers import clock
+    from transfers.models import Distribution, Institution, PanelSeat, Stage, TransferCase
     from transfers.services import cases as svc
     from transfers.services import panels
+    from transfers.services.contracts import ReceiptData, receipt_record
     from workflows.flow import TransferFlow
     from workflows.selectors import open_tasks_of
     from workflows.services import case_act, panel_walk
@@ -420,6 +422,23 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
     visit(page, base, "/work/substitutes/", audit, "my substitutes")
     submit(page, "main form")
     audit.check(page, "my substitutes, submitted empty")
+    # the money after publicity: the licence paid by royalties has its contract and a proposed split
+    licence = lzu.get(stage=Stage.IMPLEMENTATION)
+    extra = receipt_record(case=licence, by=tto, data=ReceiptData(
+        kind="royalty", received_on=clock.china_today(), amount=Decimal("0.5"), payer="甘肃陇原科技发展有限公司"))
+    proposed = Distribution.objects.get(receipt__contract__case=licence, status="proposed")
+    for path, name in [
+        (f"/cases/{licence.public_id}/contract/", "contract"),
+        (f"/cases/{licence.public_id}/contract/registration/", "contract registration"),
+        (f"/cases/{licence.public_id}/receipts/new/", "new receipt"),
+        (f"/cases/{licence.public_id}/receipts/{extra.pk}/distribution/", "new distribution"),
+        (f"/cases/{licence.public_id}/distributions/{proposed.pk}/adjust/", "adjust distribution"),
+    ]:
+        visit(page, base, path, audit, name)
+        page.evaluate("() => document.querySelectorAll('main form input[type=text], main form textarea')"
+                      ".forEach(e => { e.value = ''; })")
+        submit(page, "main form")
+        audit.check(page, f"{name}, submitted empty")
     context.close()
 
     context = browser.new_context(locale=language)
@@ -464,5 +483,5 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
     audit.check(page, "admin new rules version, below the floor")
     context.close()
 
-    assert len(audit.visited) >= 25
+    assert len(audit.visited) >= 35
     assert not audit.problems, audit.report()

@@ -132,6 +132,13 @@ class Receipt(models.Model):
     def __str__(self) -> str:
         return f"{self.contract.case.reference} {self.received_on} {self.amount}"
 
+    @property
+    def distribution_or_none(self) -> Distribution | None:
+        try:
+            return self.distribution
+        except Distribution.DoesNotExist:
+            return None
+
     def deducted(self) -> Decimal:
         """Summed here, exactly (SQLite's SUM of decimals goes through floating point)."""
         return sum((d.amount for d in self.deductions.all()), Decimal(0)).quantize(Decimal("0.0001"))

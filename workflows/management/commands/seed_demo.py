@@ -17,12 +17,31 @@ from django.utils import timezone
 
 from transfers import clock
 from transfers.addresses import public_base_url
-from transfers.models import Institution, Membership, Notice, Role, RulePack, Stage, TransferCase
+from transfers.models import (
+    Institution,
+    Membership,
+    Notice,
+    PaymentKind,
+    ReceiptKind,
+    Role,
+    RulePack,
+    Stage,
+    TransferCase,
+)
 from transfers.services import cases as svc
+from transfers.services.contracts import (
+    ContractData,
+    DeductionData,
+    ReceiptData,
+    contract_record,
+    contract_register,
+    receipt_record,
+)
 from transfers.services.corrections import case_correct_notice
 from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
 from transfers.services.objections import objection_file
 from transfers.services.panels import OpinionData
+from transfers.services.rewards import Ratios, ShareChange, distribution_adjust, distribution_propose
 from transfers.validators import validate_patent_number
 from workflows.services import case_act, panel_walk
 
@@ -226,6 +245,61 @@ class Command(BaseCommand):
             if target == Stage.PUBLICITY:
                 with clock.travel_to(moment + datetime.timedelta(days=6)):
                     self._correct(case, users[Role.TTO_OFFICER])
+            if target == Stage.COMPLETED:
+                self._instalments_paid(case, users[Role.TTO_OFFICER])
+            if target == Stage.IMPLEMENTATION:
+                self._first_royalty(case, users[Role.TTO_OFFICER])
+
+    @staticmethod
+    def _instalments_paid(case: TransferCase, tto: Any) -> None:
+        """An assignment paid in two instalments, registered, both received and distributed: the first
+        as proposed, the second adjusted by the officer."""
+        case = TransferCase.objects.get(pk=case.pk)
+        assert case.publicity_ends_at is not None
+        signed = min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=2), clock.china_today())
+        contract_record(case=case, by=tto, data=ContractData(
+            counterparty_name=case.counterparty_name, signed_on=signed, term_starts_on=signed,
+            term_ends_on=signed + datetime.timedelta(days=365 * 5), payment_kind=PaymentKind.INSTALMENTS,
+            amount=Decimal("4"), instalments=[(signed + datetime.timedelta(days=10), Decimal("2.5")),
+                                              (signed + datetime.timedelta(days=30), Decimal("1.5"))]))
+        def day(n: int) -> datetime.date:  # n days after signing, never after today
+            return min(signed + datetime.timedelta(days=n), clock.china_today())
+
+        contract_register(case=case, by=tto, number="6201010000260017", registered_on=day(5),
+                          registry="甘肃省技术市场管理办公室", certificate=demo_pdf("技术合同认定登记证明"))
+        ratios = Ratios(Decimal("70"), Decimal("20"), Decimal("10"), "地质科学与矿产资源学院")
+        for n, (days, amount, deductions) in enumerate([
+            (10, "2.5", [DeductionData("valuation_fee", Decimal("0.3"), "资产评估报告"),
+                         DeductionData("taxes", Decimal("0.15"))]),
+            (30, "1.5", [DeductionData("patent_fees", Decimal("0.0950"), "发明专利第3年年费"),
+                         DeductionData("taxes", Decimal("0.09"))]),
+        ]):
+            receipt = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
+                kind=ReceiptKind.PAYMENT, received_on=day(days), amount=Decimal(amount),
+                payer=case.counterparty_name, deductions=deductions))
+            distribution = distribution_propose(receipt=receipt, by=tto, ratios=ratios)
+            if n == 1:
+                shares = list(distribution.shares.all())
+                changes = [ShareChange(s.position, s.amount, "教授" if s.is_main_contributor else "副教授",
+                                       "专利发明人") for s in shares]
+                distribution_adjust(distribution=distribution, by=tto, changes=changes,
+                                    reason="补充获奖人员职称和角色。")
+
+    @staticmethod
+    def _first_royalty(case: TransferCase, tto: Any) -> None:
+        """A licence paid by royalties: the contract, and its first royalty with a proposed split."""
+        case = TransferCase.objects.get(pk=case.pk)
+        assert case.publicity_ends_at is not None
+        signed = min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=1), clock.china_today())
+        contract_record(case=case, by=tto, document=demo_pdf("技术许可合同"), data=ContractData(
+            counterparty_name=case.counterparty_name, signed_on=signed, term_starts_on=signed,
+            term_ends_on=signed + datetime.timedelta(days=365 * 5), payment_kind=PaymentKind.ROYALTY,
+            royalty_base="产品销售净利润", royalty_rate_pct=Decimal("30")))
+        royalty = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
+            kind=ReceiptKind.ROYALTY, received_on=min(signed + datetime.timedelta(days=20), clock.china_today()),
+            amount=Decimal("1.8653"), payer=case.counterparty_name,
+            deductions=[DeductionData("taxes", Decimal("0.1119"), "增值税及附加")]))
+        distribution_propose(receipt=royalty, by=tto, ratios=Ratios(Decimal("60"), Decimal("40")))
 
     def _correct(self, case: TransferCase, tto: Any) -> None:
         """A correction, as happens: the transferee's credit code was missing from the notice."""
@@ -269,7 +343,7 @@ class Command(BaseCommand):
             kind = "invention_application" if TARGETS[index] == Stage.PUBLICITY else "invention_patent"
             achievements = [self._achievement(institution, index, 0, applicant, kind)]
             title = achievements[0].title + "转让"
-        royalty = index % 3 == 2
+        royalty = index % 3 == 2 or TARGETS[index] == Stage.IMPLEMENTATION  # a licence paid by royalties
         return case_file(
             institution=institution,
             by=applicant,
