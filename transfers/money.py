@@ -54,15 +54,22 @@ def _largest_remainder(units: int, weights: Sequence[Fraction]) -> list[int]:
 def split(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """``total`` in proportion to ``weights`` (largest remainder, in whole yuan): the parts add up to
     ``total`` exactly. Weights must not be negative and must not all be zero."""
+    return split_exact(total, [Fraction(w) for w in weights])
+
+
+def split_exact(total: Decimal, weights: Sequence[Fraction]) -> list[Decimal]:
+    """``split`` for exact fractional weights (e.g. a third of an achievement's share)."""
     if not weights or any(w < 0 for w in weights) or sum(weights) == 0:
-        raise ValueError(f"weights must be non-negative and not all zero: {list(weights)}")
-    return [_amount(n) for n in _largest_remainder(_units(total), [Fraction(w) for w in weights])]
+        raise ValueError("weights must be non-negative and not all zero")
+    return [_amount(n) for n in _largest_remainder(_units(total), list(weights))]
 
 
-def split_protected(total: Decimal, protected_pct: Decimal, others: Sequence[Decimal]) -> tuple[Decimal, list[Decimal]]:
-    """``protected_pct`` % of ``total`` rounded up to the yuan, and the rest split among ``others``
-    (percentages that with ``protected_pct`` make 100) by the largest remainder."""
-    if not HUNDRED >= protected_pct >= 0:
+def split_protected(
+    total: Decimal, protected_pct: Decimal | Fraction, others: Sequence[Decimal | Fraction]
+) -> tuple[Decimal, list[Decimal]]:
+    """``protected_pct`` % of ``total`` rounded up to the unit, and the rest split among ``others``
+    (weights of what is left, e.g. the other percentages) by the largest remainder."""
+    if not 100 >= protected_pct >= 0:
         raise ValueError(f"a percentage: {protected_pct}")
     units = _units(total)
     protected = math.ceil(units * Fraction(protected_pct) / 100)

@@ -168,7 +168,7 @@ class DistributionForm(MoneyForm):
 
 class PersonForm(forms.Form):
     row_label = _("第 %(n)s 位获奖人员")
-    name = forms.CharField(label=_("姓名"), max_length=40, required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     title = forms.CharField(label=_("职称/职务"), max_length=40, required=False)
     role = forms.CharField(label=_("角色"), max_length=40, required=False)
     contribution_pct = percent_field(_("贡献份额（%）"), required=False)

@@ -6,6 +6,7 @@ shown on the form, in the error summary, and nothing is stored."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -128,9 +129,13 @@ def distribution_new(request: HttpRequest, public_id: str, receipt_pk: int) -> H
         return redirect(case.get_absolute_url() + "#money")
     packs = rewards.applicable_packs(case)
     pinned = case.applicable_rule_pack
+    kind = ReceiptKind(receipt.kind)
+    floor = rewards.floor_of(pinned, rewards.FLOOR_FIELDS[kind]).pct
+    team_pct = max(floor, Decimal(70)).normalize()  # a common split, never below the floor
     data = request.POST if request.method == "POST" else None
-    form = mf.DistributionForm(data, packs=packs, initial={"rule_pack": pinned.pk, "team_pct": 70,
-                                                           "institution_pct": 30, "college_pct": 0})
+    form = mf.DistributionForm(data, packs=packs, initial={"rule_pack": pinned.pk, "team_pct": team_pct,
+                                                           "institution_pct": (100 - team_pct).normalize(),
+                                                           "college_pct": 0})
     team = [{"name": p.name, "title": p.title, "role": p.role, "contribution_pct": p.contribution_pct,
              "is_main_contributor": p.is_main_contributor, "inventor_id": p.inventor_id}
             for p in rewards.team_of(case)]
@@ -141,11 +146,11 @@ def distribution_new(request: HttpRequest, public_id: str, receipt_pk: int) -> H
                                      rule_pack=form.cleaned_data["rule_pack"], people=mf.people_from(formset),
                                      ip=client_ip(request))
 
-    floors = [rewards.floor_of(p, rewards.FLOOR_FIELDS[ReceiptKind(receipt.kind)]) for p in packs]
+    floors = [(p, rewards.floor_of(p, rewards.FLOOR_FIELDS[kind]), rewards.floor_of(p, "main_contributor_floor_pct"))
+              for p in packs]
     return _page(request, case, template="transfers/money/distribution_form.html",
                  forms={"form": form, "formset": formset}, run=run, done=_("分配方案已拟定，等待审批。"),
-                 context={"receipt": receipt, "floors": list(zip(packs, floors, strict=True)),
-                          "main_floor": rewards.floor_of(pinned, "main_contributor_floor_pct")})
+                 context={"receipt": receipt, "floors": floors})
 
 
 @login_required

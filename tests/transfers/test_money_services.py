@@ -214,6 +214,7 @@ def test_bad_receipts_are_refused_and_change_nothing(world, contracted):
         (receipt(payer=""), "请填写付款方"),
         (receipt(payer="甲\x00乙"), "控制字符"),
         (receipt(kind=ReceiptKind.EQUITY, shares=D("10")), "不登记“作价投资股份”类收入"),
+        (receipt(received_on=clock.china_today() - datetime.timedelta(days=201)), "到账日期不能早于合同签订日期"),
     ]:
         with pytest.raises(ActionRefused) as refused:
             receipt_record(case=case, by=officer, data=data)
@@ -259,6 +260,10 @@ def test_royalty_equity_and_own_implementation_take_their_own_floors(world):
         counterparty_name="甘肃陇原新材料有限公司", signed_on=signed, term_starts_on=signed,
         payment_kind=PaymentKind.EQUITY, equity_company="甘肃陇原新材料有限公司", equity_shares=D("300"),
         equity_valuation=D("300")))
+    with pytest.raises(ActionRefused) as refused:
+        receipt_record(case=equity_case, by=officer, data=receipt(kind=ReceiptKind.EQUITY, amount="300",
+                                                                  shares=D("300")))
+    assert "作价投资股份不作扣除" in str(refused.value)
     grant = receipt_record(case=equity_case, by=officer, data=receipt(
         kind=ReceiptKind.EQUITY, amount="300", shares=D("300"), deductions=()))
     shares = distribution_propose(receipt=grant, by=officer, ratios=Ratios(D("70"), D("30")))
@@ -280,6 +285,22 @@ def test_royalty_equity_and_own_implementation_take_their_own_floors(world):
         receipt_record(case=own_case, by=officer, data=receipt(
             kind=ReceiptKind.PROFIT, amount="41", profit_year=year, deductions=()))
     assert f"{year} 年度的营业利润已登记" in str(refused.value)
+    with pytest.raises(ActionRefused) as refused:  # the year is not over
+        receipt_record(case=own_case, by=officer, data=receipt(
+            kind=ReceiptKind.PROFIT, amount="41", profit_year=year + 1, deductions=()))
+    assert "已结束的利润年度" in str(refused.value)
+
+
+def test_the_way_of_paying_must_fit_the_transfer_mode(world):
+    """An assignment's income is never rewarded as operating profit (a 5% floor instead of 50%)."""
+    case = to_implementation(world.a)  # an assignment
+    signed = clock.china_today()
+    with pytest.raises(ActionRefused) as refused:
+        contract_record(case=case, by=world.a.tto_officer, document=pdf(), data=ContractData(
+            counterparty_name="甘肃陇原科技发展有限公司", signed_on=signed, term_starts_on=signed,
+            payment_kind=PaymentKind.OWN_IMPLEMENTATION))
+    assert "“转让”案件的合同不能按“自行或合作实施（营业利润）”登记" in str(refused.value)
+    assert not Contract.objects.exists()
 
 
 def test_only_the_cases_own_officers_after_publicity(world, contracted):
@@ -295,6 +316,17 @@ def test_only_the_cases_own_officers_after_publicity(world, contracted):
         contract_record(case=early, by=world.a.tto_officer, data=instalments(), document=pdf())
     assert "公示期满进入实施后" in str(refused.value)
     assert not Distribution.objects.exists()
+
+
+def test_shares_from_several_achievements_add_up_and_keep_the_main_floor(world):
+    achievements = [AchievementData(kind="know_how", number="", title=f"马铃薯技术{n}号", inventors=[
+        InventorData(f"甲{n}", D("25"), True), InventorData(f"乙{n}", D("25"), True),
+        InventorData(f"丙{n}", D("25"), False), InventorData(f"丁{n}", D("25"), False)]) for n in range(3)]
+    case = to_implementation(world.a, new=achievements)
+    team = team_of(case)
+    assert len(team) == 12 and sum(p.contribution_pct for p in team) == D("100")
+    # six main contributors at 25/3 % each: exactly half, not 49.9998
+    assert sum(p.contribution_pct for p in team if p.is_main_contributor) >= D("50")
 
 
 def test_several_achievements_make_one_team(world):

@@ -17,23 +17,38 @@ from transfers.limits import ABSTRACT_MAX, COMMENT_MAX, OBJECTION_REASONS_MAX, O
 from transfers.models import (
     Achievement,
     AuditEvent,
+    Contract,
     Decision,
+    Deduction,
+    Distribution,
     Institution,
     Inventor,
     Notice,
     NoticeStatus,
     Objection,
+    PaymentKind,
+    Receipt,
+    RewardShare,
     Stage,
     TransferCase,
     Valuation,
 )
 from transfers.pdf import pdf_text
 from transfers.services import cases as svc
+from transfers.services.contracts import (
+    ContractData,
+    DeductionData,
+    ReceiptData,
+    contract_record,
+    contract_register,
+    receipt_record,
+)
 from transfers.services.corrections import case_correct_notice
 from transfers.services.errors import ActionRefused
 from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
 from transfers.services.objections import objection_file
 from transfers.services.panels import OpinionData
+from transfers.services.rewards import Person, Ratios, ShareChange, distribution_adjust, distribution_propose, team_of
 from transfers.validators import MAX_WAN_YUAN
 from workflows.services import case_act, panel_walk
 
@@ -138,3 +153,26 @@ def test_every_field_at_its_maximum_walks_to_the_end(world):
     for row in Notification.objects.filter(case=case):
         assert row.render_subject() and row.render_body()
     assert all(len(m.subject) < 200 for m in mail.outbox)
+
+    # after publicity: the contract, its registration, a receipt with every deduction and the split, every
+    # text at its maximum and the largest amount
+    signed = clock.china_today()
+    contract_record(case=case, by=a.tto_officer, data=ContractData(
+        counterparty_name=full(Contract, "counterparty_name", "方"), signed_on=signed, term_starts_on=signed,
+        payment_kind=PaymentKind.ROYALTY, royalty_base=full(Contract, "royalty_base", "基"),
+        royalty_rate_pct=Decimal("99.9999"), amount=MAX_WAN_YUAN))
+    contract_register(case=case, by=a.tto_officer, number="9" * 16, registered_on=signed,
+                      registry=full(Contract, "registry", "登"), certificate=pdf("证" * 200 + ".pdf"))
+    receipt = receipt_record(case=case, by=a.tto_officer, voucher=pdf("凭" * 200 + ".pdf"), data=ReceiptData(
+        kind="royalty", received_on=signed, amount=MAX_WAN_YUAN, payer=full(Receipt, "payer", "付"),
+        deductions=[DeductionData("other", Decimal("0.0001"), full(Deduction, "note", "注")) for _ in range(10)]))
+    people = [Person(p.name, p.contribution_pct, n < 13, full(RewardShare, "title", "职"),
+                     full(RewardShare, "role", "角"), p.inventor_id) for n, p in enumerate(team_of(case))]
+    distribution = distribution_propose(receipt=receipt, by=a.tto_officer, people=people, ratios=Ratios(
+        Decimal("50.0001"), Decimal("25"), Decimal("24.9999"), full(Distribution, "college_name", "院")))
+    assert distribution.net == MAX_WAN_YUAN - Decimal("0.001") and distribution.pools_add_up
+    assert sum(s.amount for s in distribution.shares.all()) == distribution.team_amount
+    assert [len(s.name) for s in distribution.shares.all()] == [longest(Inventor, "name")] * 25
+    changes = [ShareChange(s.position, s.amount, s.title, s.role) for s in distribution.shares.all()]
+    distribution_adjust(distribution=distribution, by=a.tto_officer, changes=changes,
+                        reason="调" * longest(Distribution, "adjustment_reason"))

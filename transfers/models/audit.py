@@ -120,6 +120,8 @@ SYSTEM_NOTES: dict[str, Any] = {
     "task_reassigned": _("“%(task)s”由 %(previous)s 转交 %(to)s。"),
     "receipt_recorded": _("到账 %(amount)s 万元，扣除后净收入 %(net)s 万元。"),
     "distribution_proposed": _("可分配净收入 %(net)s 万元，团队奖励 %(team)s 万元，适用 %(pack)s。"),
+    "equity_recorded": _("作价投资股份 %(shares)s 万股（出资额），作价 %(amount)s 万元。"),
+    "equity_distribution_proposed": _("可分配股份 %(net)s 万股（出资额），团队奖励 %(team)s 万股，适用 %(pack)s。"),
 }
 
 

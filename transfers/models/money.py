@@ -230,7 +230,7 @@ class RewardShare(models.Model):
     distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="shares")
     position = models.PositiveIntegerField()
     inventor = models.ForeignKey(Inventor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    name = models.CharField(_("姓名"), max_length=40)
+    name = models.CharField(_("姓名"), max_length=50)  # as an inventor's
     title = models.CharField(_("职称/职务"), max_length=40, blank=True)
     role = models.CharField(_("角色"), max_length=40, blank=True, help_text=_("如“专利发明人”“技术负责人”。"))
     is_main_contributor = models.BooleanField(_("主要贡献人员"), default=False)

@@ -32,6 +32,7 @@ from ..models import (
     Role,
     Stage,
     TransferCase,
+    TransferMode,
 )
 from ..money import UNIT
 from ..validators import format_wan_yuan, parse_wan_yuan
@@ -46,8 +47,23 @@ MONEY_STAGES = (Stage.IMPLEMENTATION, Stage.COMPLETED)
 EARLIEST = datetime.date(1949, 10, 1)
 #: instalments of one contract (a schedule, not a ledger)
 MAX_INSTALMENTS = 60
+#: how far after signing an instalment may fall due
+INSTALMENT_HORIZON = datetime.timedelta(days=365 * 50)
 #: deductions of one receipt
 MAX_DEDUCTIONS = 10
+
+#: the ways of paying a contract of each transfer mode may state: only the institution's own or cooperative
+#: implementation is rewarded from operating profit (law 第四十五条第一款第（三）项, a 5% floor); a transfer or
+#: licence pays money (第（一）项, 50%), an investment pays shares (第（二）项, 50%)
+PAYMENT_KINDS_BY_MODE = {
+    TransferMode.ASSIGNMENT: (PaymentKind.INSTALMENTS, PaymentKind.ROYALTY),
+    TransferMode.ORDINARY_LICENCE: (PaymentKind.INSTALMENTS, PaymentKind.ROYALTY),
+    TransferMode.SOLE_LICENCE: (PaymentKind.INSTALMENTS, PaymentKind.ROYALTY),
+    TransferMode.EXCLUSIVE_LICENCE: (PaymentKind.INSTALMENTS, PaymentKind.ROYALTY),
+    TransferMode.EQUITY_INVESTMENT: (PaymentKind.EQUITY,),
+    TransferMode.SPIN_OFF: (PaymentKind.EQUITY,),
+    TransferMode.RD_COOPERATION: (PaymentKind.OWN_IMPLEMENTATION, PaymentKind.INSTALMENTS, PaymentKind.ROYALTY),
+}
 
 #: which receipts each way of paying brings
 RECEIPT_KINDS = {
@@ -174,6 +190,10 @@ def _clean_contract(data: ContractData) -> dict[str, Any]:
             raise ActionRefused(_("请填写付款计划（至少一期：日期和金额）。"), code="instalments")
         if len(data.instalments) > MAX_INSTALMENTS:
             raise ActionRefused(_("付款计划最多 %(max)d 期。") % {"max": MAX_INSTALMENTS}, code="instalments")
+        for n, (due, _amount) in enumerate(data.instalments, 1):
+            if not data.signed_on - datetime.timedelta(days=366) <= due <= data.signed_on + INSTALMENT_HORIZON:
+                raise ActionRefused(
+                    _("第 %(n)d 期的应付日期须在签订日期前一年至后五十年之间。") % {"n": n}, code="instalment_date")
         total = sum((money(amount, _("第 %(n)d 期金额") % {"n": n}) for n, (_due, amount)
                      in enumerate(data.instalments, 1)), Decimal(0))
         if total != fields["amount"]:
@@ -209,9 +229,17 @@ def contract_record(
         locked = lock_case(case)
         require_officer(locked, by)
         require_money_stage(locked)
+        if fields["payment_kind"] not in PAYMENT_KINDS_BY_MODE.get(TransferMode(locked.mode), ()):
+            raise ActionRefused(
+                _("“%(mode)s”案件的合同不能按“%(kind)s”登记。")
+                % {"mode": locked.get_mode_display(), "kind": PaymentKind(fields["payment_kind"]).label},
+                code="payment_kind_mode",
+            )
         contract = Contract.objects.filter(case=locked).first()
         if contract is not None and contract.receipts.exists():
             raise ActionRefused(_("该合同已有到账记录，合同条款不能再修改。"), code="has_receipts")
+        if contract is not None and contract.registered_on is not None and contract.registered_on < data.signed_on:
+            raise ActionRefused(_("认定登记日期早于新的签订日期，请先核对技术合同认定登记。"), code="registered_before")
         if document is None and (contract is None or contract.document_id is None) and not locked.has_contract():
             raise ActionRefused(_("请上传合同文本。"), code="document_required")
         if contract is None:
@@ -282,6 +310,9 @@ def _clean_receipt(data: ReceiptData, contract: Contract) -> tuple[dict[str, Any
             code="receipt_kind",
         )
     check_date(data.received_on, labels["received_on"])
+    if data.kind != ReceiptKind.PROFIT and data.received_on < contract.signed_on:
+        raise ActionRefused(_("到账日期不能早于合同签订日期（%(date)s）。") % {"date": contract.signed_on.isoformat()},
+                            code="before_signing")
     amount = money(data.amount, labels["amount"])
     payer = line(data.payer, labels["payer"], max_length=60)
     fields: dict[str, Any] = {"kind": data.kind, "received_on": data.received_on, "amount": amount,
@@ -290,12 +321,14 @@ def _clean_receipt(data: ReceiptData, contract: Contract) -> tuple[dict[str, Any
         fields["shares"] = money(data.shares, labels["shares"])
     if data.kind == ReceiptKind.PROFIT:
         year = data.profit_year
-        if year is None or not EARLIEST.year <= year <= clock.china_today().year:
-            raise ActionRefused(_("请填写利润年度（%(first)d 至今年）。") % {"first": EARLIEST.year},
+        if year is None or not EARLIEST.year <= year < clock.china_today().year:
+            raise ActionRefused(_("请填写已结束的利润年度（%(first)d 至去年）。") % {"first": EARLIEST.year},
                                 code="profit_year")
         if contract.receipts.filter(kind=ReceiptKind.PROFIT, profit_year=year).exists():
             raise ActionRefused(_("%(year)d 年度的营业利润已登记。") % {"year": year}, code="profit_year_taken")
         fields["profit_year"] = year
+    if data.kind == ReceiptKind.EQUITY and data.deductions:
+        raise ActionRefused(_("作价投资股份不作扣除：分配的是股份本身。"), code="equity_deductions")
     if len(data.deductions) > MAX_DEDUCTIONS:
         raise ActionRefused(_("扣除项目最多 %(max)d 项。") % {"max": MAX_DEDUCTIONS}, code="deductions")
     deductions = []
@@ -343,7 +376,12 @@ def receipt_record(
         for deduction in deductions:
             deduction.receipt = receipt
         Deduction.objects.bulk_create(deductions)
-        record_audit(locked, by=by, action="record_receipt", from_stage=locked.stage, ip=ip,
-                     note="receipt_recorded", note_params={"amount": format_wan_yuan(receipt.amount),
-                                                           "net": format_wan_yuan(receipt.net())})
+        if receipt.kind == ReceiptKind.EQUITY:
+            note, params = "equity_recorded", {"shares": format_wan_yuan(receipt.net()),
+                                               "amount": format_wan_yuan(receipt.amount)}
+        else:
+            note, params = "receipt_recorded", {"amount": format_wan_yuan(receipt.amount),
+                                                "net": format_wan_yuan(receipt.net())}
+        record_audit(locked, by=by, action="record_receipt", from_stage=locked.stage, ip=ip, note=note,
+                     note_params=params)
         return receipt

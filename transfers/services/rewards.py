@@ -18,15 +18,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
+from django.db.models import CharField, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .. import clock
 from ..models import Distribution, Inventor, Receipt, ReceiptKind, RewardShare, RulePack, TransferCase
-from ..money import HUNDRED, UNIT, Contributor, split_protected, split_team
+from ..money import HUNDRED, UNIT, Contributor, split_exact, split_protected, split_team
 from ..validators import format_wan_yuan
 from .cases import record_audit, require_text
 from .contracts import line, require_money_stage, require_officer
@@ -42,6 +44,13 @@ FLOOR_FIELDS = {
     ReceiptKind.PROFIT: "reward_floor_profit_pct",
 }
 ADJUSTMENT_REASON_MAX = 500
+
+
+def _longest(name: str) -> int:
+    """What a person's column of ``RewardShare`` holds."""
+    field = RewardShare._meta.get_field(name)
+    assert isinstance(field, CharField)
+    return int(field.max_length or 0)
 MAX_PEOPLE = 60
 
 
@@ -79,40 +88,57 @@ class Ratios:
     college_name: str = ""
 
 
+#: a person's role as a notice prints it (data, in Chinese whatever the officer's language)
+INVENTOR_ROLE = "专利发明人"
+CREATOR_ROLE = "成果完成人"
+PATENT_KINDS = ("patent", "utility_model", "application")
+
+
 def team_of(case: TransferCase) -> list[Person]:
-    """The inventors of the case's achievements as the team, with their contribution shares: each
-    achievement weighs the same; a person named in several is one person (by name), a main contributor
-    if they are one in any. Shares are rounded to four decimals, the last person taking the difference
-    so they add up to 100."""
+    """The inventors of the case's achievements as the team, with their contribution shares. Each
+    achievement weighs the same. A person named in several is one person: the same account when the
+    inventor has one, else the same name (the officer checks the list before proposing). Shares are exact
+    to four decimals and add up to 100; the main contributors' part is rounded up, so their floor is never
+    missed by rounding (``transfers.money``)."""
     achievements = list(case.achievements.prefetch_related("inventors").order_by("pk"))
-    if not achievements:
-        return []
-    merged: dict[str, dict[str, Any]] = {}
+    merged: dict[Any, dict[str, Any]] = {}
     for achievement in achievements:
-        for inventor in achievement.inventors.all().order_by("position"):
-            entry = merged.setdefault(inventor.name, {"share": Decimal(0), "main": False, "id": inventor.pk,
-                                                      "role": _("专利发明人") if achievement.kind.endswith("patent")
-                                                      else _("成果完成人")})
-            entry["share"] += inventor.share / len(achievements)
+        inventors = list(achievement.inventors.all())  # ordered by position (the model's ordering)
+        total = sum((i.share for i in inventors), Decimal(0))
+        if not total:
+            continue
+        patent = any(word in achievement.kind for word in PATENT_KINDS)
+        for inventor in inventors:
+            key = ("user", inventor.user_id) if inventor.user_id else ("name", inventor.name)
+            entry = merged.setdefault(key, {"name": inventor.name, "weight": Fraction(0), "main": False,
+                                            "id": inventor.pk, "role": INVENTOR_ROLE if patent else CREATOR_ROLE})
+            entry["weight"] += Fraction(inventor.share) / Fraction(total)
             entry["main"] = entry["main"] or inventor.is_main_contributor
-    people = [Person(name=name, contribution_pct=e["share"].quantize(UNIT), is_main_contributor=e["main"],
-                     role=str(e["role"]), inventor_id=e["id"]) for name, e in merged.items()]
-    gap = HUNDRED - sum(p.contribution_pct for p in people)
-    if people and gap:
-        last = people[-1]
-        people[-1] = Person(last.name, last.contribution_pct + gap, last.is_main_contributor, last.title,
-                            last.role, last.inventor_id)
-    return people
+    if not merged:
+        return []
+    entries = list(merged.values())
+    weight = sum((e["weight"] for e in entries), Fraction(0))
+    main_pct = sum((e["weight"] for e in entries if e["main"]), Fraction(0)) * 100 / weight
+    main_pool, (rest,) = split_protected(HUNDRED, main_pct, [100 - main_pct])
+    shares: dict[int, Decimal] = {}
+    for pool, group in ((main_pool, [n for n, e in enumerate(entries) if e["main"]]),
+                        (rest, [n for n, e in enumerate(entries) if not e["main"]])):
+        if group and pool:
+            for n, part in zip(group, split_exact(pool, [entries[n]["weight"] for n in group]), strict=True):
+                shares[n] = part
+    return [Person(name=e["name"], contribution_pct=shares.get(n, Decimal(0)).quantize(UNIT),
+                   is_main_contributor=e["main"], role=e["role"], inventor_id=e["id"])
+            for n, e in enumerate(entries)]
 
 
 def applicable_packs(case: TransferCase) -> list[RulePack]:
-    """The packs a distribution of this case may apply: the pinned version and later versions of its pack
-    and of the institution's current pack, newest first."""
+    """The packs a distribution of this case may apply, newest first: the pinned version and the later
+    versions of its pack, and the institution's current pack with its versions made since the pin."""
     pinned = case.applicable_rule_pack
     current = case.institution.rule_pack
-    codes = {pinned.code, current.code}
-    packs = RulePack.objects.filter(code__in=codes).order_by("code", "-version")
-    return [p for p in packs if p.code != pinned.code or p.version >= pinned.version]
+    packs = RulePack.objects.filter(Q(code=pinned.code, version__gte=pinned.version)
+                                    | Q(code=current.code, created_at__gte=pinned.created_at) | Q(pk=current.pk))
+    return sorted(packs, key=lambda p: (p.pk != pinned.pk, -p.created_at.timestamp(), -p.version))
 
 
 def _refuse_floor(label: str | Promise, floor: Floor) -> ActionRefused:
@@ -182,9 +208,11 @@ def distribution_propose(
         college_name = line(ratios.college_name, _("学院（中心）"), max_length=60, required=False)
         _check_ratios(ratios, floor)
         team = list(people) if people is not None else team_of(locked)
-        team = [Person(line(p.name, _("姓名"), max_length=40), p.contribution_pct, p.is_main_contributor,
-                       line(p.title, _("职称/职务"), max_length=40, required=False),
-                       line(p.role, _("角色"), max_length=40, required=False), p.inventor_id) for p in team]
+        team = [Person(line(p.name, _("姓名"), max_length=_longest("name")), p.contribution_pct,
+                       p.is_main_contributor,
+                       line(p.title, _("职称/职务"), max_length=_longest("title"), required=False),
+                       line(p.role, _("角色"), max_length=_longest("role"), required=False), p.inventor_id)
+                for p in team]
         _check_people(team, main_floor)
         net = receipt.net()
         if net <= 0:
@@ -208,7 +236,8 @@ def distribution_propose(
             for n, (p, amount) in enumerate(zip(team, amounts, strict=True), 1)
         )
         record_audit(locked, by=by, action="propose_distribution", from_stage=locked.stage, ip=ip,
-                     note="distribution_proposed",
+                     note="equity_distribution_proposed" if receipt.kind == ReceiptKind.EQUITY
+                     else "distribution_proposed",
                      note_params={"net": format_wan_yuan(net), "team": format_wan_yuan(team_amount),
                                   "pack": str(pack)})
         return distribution
@@ -239,6 +268,7 @@ def distribution_adjust(
     with transaction.atomic():
         locked = lock_case(case)
         require_officer(locked, by)
+        require_money_stage(locked)
         distribution = Distribution.objects.select_for_update().select_related("rule_pack").get(pk=distribution.pk)
         if distribution.status != Distribution.Status.PROPOSED:
             raise ActionRefused(_("分配方案已审批，不能再调整。"), code="not_proposed")
@@ -259,11 +289,12 @@ def distribution_adjust(
         main_floor = floor_of(distribution.rule_pack, "main_contributor_floor_pct")
         if main * HUNDRED < main_floor.pct * distribution.team_amount:
             raise _refuse_floor(_("主要贡献人员的奖励份额"), main_floor)
-        for change in changes:
+        texts = {c.position: (line(c.title, _("职称/职务"), max_length=_longest("title"), required=False),
+                              line(c.role, _("角色"), max_length=_longest("role"), required=False)) for c in changes}
+        for change in changes:  # everything checked: now written
             share = shares[change.position]
             share.amount = change.amount
-            share.title = line(change.title, _("职称/职务"), max_length=40, required=False)
-            share.role = line(change.role, _("角色"), max_length=40, required=False)
+            share.title, share.role = texts[change.position]
             share.save(update_fields=["amount", "title", "role"])
         distribution.adjustment_reason = reason
         distribution.save(update_fields=["adjustment_reason"])

@@ -10,6 +10,7 @@ from django import template
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from .. import wording
 from ..models import AchievementKind, PriceKind, PricingMethod, TransferMode, Valuation
@@ -30,6 +31,14 @@ def badge(count: int) -> str:
     from workflows.selectors import NAV_COUNT_CAP
 
     return f"{NAV_COUNT_CAP}+" if count > NAV_COUNT_CAP else str(count)
+
+
+@register.filter
+def pool(amount: Any, kind: str) -> str:
+    """What a distribution splits: money (万元), or for an equity grant the shares themselves."""
+    if kind == "equity":
+        return _("%(amount)s 万股（出资额）") % {"amount": format_wan_yuan(amount)}
+    return wording.money(amount)
 
 
 @register.filter
