@@ -27,7 +27,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
 #: roles whose tasks wait in a queue to be claimed (an expert's seat and the applicant's revision are
 #: given by name)
-QUEUE_ROLES = frozenset({Role.TTO_OFFICER, Role.ASSESSOR, Role.DECISION_SECRETARY})
+QUEUE_ROLES = frozenset({Role.TTO_OFFICER, Role.TTO_HEAD, Role.ASSESSOR, Role.DECISION_SECRETARY})
 
 
 def navigation(user: Any) -> dict[str, bool]:

@@ -6,6 +6,7 @@ subscribing app and listed in docs/architecture.md:
 
 - ``workflows.handlers.sync_flow_with_case``: starts the process on submit, cancels it when a
   case leaves the flow from outside a task (withdrawal, termination).
+- ``workflows.handlers.start_reward_approval``: on ``DistributionSubmitted``, opens the approval task.
 - ``notifications.handlers.queue_notifications``: writes outbox rows for the people concerned.
 - ``notifications.handlers.confirm_objection``: mails the objector their confirmation number.
 - ``notifications.handlers.tell_people``: outbox rows for a ``PeopleToTell`` (panel invitations,
@@ -58,7 +59,15 @@ class PeopleToTell:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-Event = CaseTransitioned | ObjectionFiled | PeopleToTell
+@dataclass(frozen=True)
+class DistributionSubmitted:
+    """A reward distribution awaits the institution's approval (just proposed, or adjusted after a return):
+    ``workflows`` opens the approval task."""
+
+    distribution: Any
+
+
+Event = CaseTransitioned | ObjectionFiled | PeopleToTell | DistributionSubmitted
 Handler = Callable[[Any], None]
 _handlers: list[Handler] = []
 

@@ -13,3 +13,4 @@ class WorkflowsConfig(AppConfig):
         from . import handlers
 
         events.subscribe(handlers.sync_flow_with_case)
+        events.subscribe(handlers.start_reward_approval)

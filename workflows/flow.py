@@ -25,7 +25,7 @@ from transfers.models import FINAL_STAGES, PanelSeat, Stage, TransferCase
 from transfers.permissions import role_permission
 
 from . import views
-from .models import CaseProcess
+from .models import CaseProcess, RewardProcess
 
 
 def _case(process: Any) -> TransferCase:
@@ -251,6 +251,47 @@ class TransferFlow(flow.Flow):
     def start_case(self, activation: Any, case: TransferCase) -> Any:
         activation.process.artifact_content_type = ContentType.objects.get_for_model(TransferCase)
         activation.process.artifact_object_id = case.pk
+        activation.process.save()
+        return activation.process
+
+
+def _distribution_decided(status: str) -> Any:
+    def condition(activation: Any) -> bool:
+        from transfers.models import Distribution
+
+        return Distribution.objects.filter(pk=activation.process.seed_object_id, status=status).exists()
+
+    return condition
+
+
+class RewardFlow(flow.Flow):
+    """The institution's approval of a reward distribution (issue 10): one task for the TTO head of the
+    case's institution; approved, or returned to the officer (who adjusts it, which starts a new one)."""
+
+    process_class = RewardProcess
+    lock_impl = select_for_update_lock
+    process_title = _("收益分配审批")
+    process_description = _("技术转移办公室拟定，负责人审批。")
+
+    start = flow.StartHandle(this.start_approval).Next(this.approve_distribution)
+    approve_distribution = (
+        flow.View(views.ApproveDistributionView.as_view())
+        .Permission(**_for("tto_head"))
+        .Annotation(title=_("审批收益分配方案"))
+        .Next(this.after_approval)
+    )
+    after_approval = (
+        flow.Switch()
+        .Case(this.end, _distribution_decided("approved"))
+        .Case(this.end, _distribution_decided("returned"))
+    )
+    end = flow.End()
+
+    def start_approval(self, activation: Any, distribution: Any) -> Any:
+        case = distribution.receipt.contract.case
+        activation.process.artifact_content_type = ContentType.objects.get_for_model(TransferCase)
+        activation.process.artifact_object_id = case.pk
+        activation.process.seed = distribution
         activation.process.save()
         return activation.process
 

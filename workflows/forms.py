@@ -185,6 +185,10 @@ class ReplaceExpertForm(TaskForm):
         del self.fields["comment"]
 
 
+class ApproveDistributionForm(TaskForm):
+    ACTIONS = [("approve", _("同意此分配方案")), ("return", _("退回技术转移办公室修改"))]
+
+
 class ConcludePanelForm(TaskForm):
     ACTIONS = [("pass", _("论证通过，提交决策")), RETURN]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from viewflow.workflow.status import STATUS
 
-from transfers.events import CaseTransitioned
+from transfers.events import CaseTransitioned, DistributionSubmitted
 from transfers.models import FINAL_STAGES
 
 from .selectors import active_process_of
@@ -51,3 +51,11 @@ def sync_flow_with_case(event: object) -> None:
     if len(open_tasks) != 1:
         raise FlowOutOfStep(f"{case.reference}: {event.action} happened outside a task")
     complete_on_behalf(open_tasks[0], event.actor or system_user())
+
+
+def start_reward_approval(event: object) -> None:
+    """A distribution was proposed (or adjusted after a return): its approval task opens."""
+    from .flow import RewardFlow
+
+    if isinstance(event, DistributionSubmitted):
+        RewardFlow.start.run(distribution=event.distribution)

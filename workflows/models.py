@@ -20,6 +20,24 @@ class CaseProcess(Process):
         return self.artifact
 
 
+class RewardProcess(Process):
+    """The approval of one reward distribution: the case is its artifact (so the reviewers' lists, the
+    tenancy check and the case lock work as for the case's own tasks), the distribution its seed."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("收益分配审批流程")
+        verbose_name_plural = _("收益分配审批流程")
+
+    @property
+    def case(self) -> Any:
+        return self.artifact
+
+    @property
+    def distribution(self) -> Any:
+        return self.seed
+
+
 class StageAlert(models.Model):
     """One deadline message sent for one stage of a case (the stage as entered at ``stage_entered_at``):
     the unique constraint makes each of reminder, overdue flag and escalation go out once, even when

@@ -30,9 +30,13 @@ def _case_ct() -> ContentType:
 
 
 def active_process_of(case: TransferCase) -> CaseProcess | None:
+    """The case's own process (``TransferFlow``; a reward approval has the case as artifact too)."""
+    from .flow import TransferFlow
+
     return (
         CaseProcess.objects.filter(
-            artifact_content_type=_case_ct(), artifact_object_id=case.pk, status=PROCESS.NEW
+            artifact_content_type=_case_ct(), artifact_object_id=case.pk, status=PROCESS.NEW,
+            flow_class=TransferFlow,
         )
         .order_by("-pk")
         .first()
@@ -40,7 +44,11 @@ def active_process_of(case: TransferCase) -> CaseProcess | None:
 
 
 def open_tasks_of(case: TransferCase) -> QuerySet[Task]:
+    """The open tasks of the case's own process (not a reward approval's)."""
+    from .flow import TransferFlow
+
     return Task.objects.filter(
+        process__flow_class=TransferFlow,
         process__artifact_content_type=_case_ct(),
         process__artifact_object_id=case.pk,
         flow_task_type="HUMAN",

@@ -30,10 +30,19 @@ from viewflow.workflow.status import STATUS
 
 from transfers import clock, permissions
 from transfers import selectors as transfer_selectors
-from transfers.models import ExpertOpinion, Institution, PanelSeat, Role, Substitution, TransferCase, TransferMode
+from transfers.models import (
+    Distribution,
+    ExpertOpinion,
+    Institution,
+    PanelSeat,
+    Role,
+    Substitution,
+    TransferCase,
+    TransferMode,
+)
 from transfers.permissions import DELEGABLE_ROLES
 from transfers.services import cases as case_services
-from transfers.services import panels
+from transfers.services import panels, rewards
 from transfers.services.errors import ActionRefused
 from transfers.services.notices import pending_notice
 from transfers.services.substitutions import substitution_cancel, substitution_create
@@ -339,6 +348,25 @@ class ConcludePanelView(TaskView):
     def runner(self, action: str, data: dict[str, Any]) -> Runner:
         return lambda: panels.panel_conclude(case=self.case, by=self.request.user, conclusion=action,
                                              comment=data["comment"], ip=client_ip(self.request))
+
+
+class ApproveDistributionView(TaskView):
+    """The TTO head approves a reward distribution, or returns it with a reason."""
+
+    form_class = forms.ApproveDistributionForm
+    template_name = "workflows/approve_distribution.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        distribution = self.distribution()
+        return {"distribution": distribution, "receipt": distribution.receipt}
+
+    def distribution(self) -> Distribution:
+        return Distribution.objects.select_related("receipt", "rule_pack").get(pk=self.task.process.seed_object_id)
+
+    def runner(self, action: str, data: dict[str, Any]) -> Runner:
+        return lambda: rewards.distribution_decide(distribution=self.distribution(), by=self.request.user,
+                                                   approve=action == "approve", comment=data["comment"],
+                                                   ip=client_ip(self.request))
 
 
 class DecisionView(TaskView):

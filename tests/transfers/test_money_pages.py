@@ -120,3 +120,29 @@ def test_only_the_institutions_officers_reach_the_money_pages(client, world):
     page = client.get(case.get_absolute_url()).content.decode()
     assert "合同与收益分配" in page and url("contract_edit", case) not in page
     assert not Contract.objects.exists()
+
+
+def test_the_tto_head_approves_from_the_task_page(client, world):
+    from tests.transfers.test_money_services import approval_task, instalments, receipt
+    from transfers.services.contracts import contract_record, receipt_record
+    from transfers.services.rewards import Ratios, distribution_propose
+
+    case = to_implementation(world.a)
+    officer, head = world.a.tto_officer, world.a.tto_head
+    contract_record(case=case, by=officer, data=instalments(), document=pdf())
+    first = receipt_record(case=case, by=officer, data=receipt())
+    distribution = distribution_propose(receipt=first, by=officer, ratios=Ratios(Decimal("70"), Decimal("30")))
+    task = approval_task(distribution)
+    client.force_login(head)
+    queue = client.get(reverse("workflows:queue")).content.decode()
+    assert "审批收益分配方案" in queue and case.reference in queue
+    page = client.get(reverse("workflows:task", args=[task.pk])).content.decode()
+    assert "审批收益分配方案" in page and "6.02 万元" in page and "王𠮷祥" in page
+    response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "return", "comment": ""})
+    assert response.status_code == 400 and "请填写意见或理由" in response.content.decode()
+    response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "approve", "comment": "同意"})
+    assert response.status_code == 302
+    distribution.refresh_from_db()
+    assert distribution.status == Distribution.Status.APPROVED and distribution.decision_comment == "同意"
+    client.force_login(officer)
+    assert "审批意见" in client.get(case.get_absolute_url()).content.decode()

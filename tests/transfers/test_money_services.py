@@ -38,6 +38,7 @@ from transfers.services.rewards import (
     Ratios,
     ShareChange,
     distribution_adjust,
+    distribution_decide,
     distribution_propose,
     team_of,
 )
@@ -338,3 +339,79 @@ def test_several_achievements_make_one_team(world):
     # each achievement weighs the same: 王 (60 + 50) / 2, 马 40 / 2, 赵 50 / 2
     assert [(p.name, p.contribution_pct, p.is_main_contributor) for p in team_of(case)] == [
         ("王𠮷祥", D("55"), True), ("马堃", D("20"), False), ("赵四", D("25"), True)]
+
+
+# --------------------------------------------------------------------------------------------
+# The institution's approval: a viewflow task for the TTO head
+
+
+def approval_task(distribution):
+    from viewflow.workflow.models import Task
+
+    from workflows.flow import RewardFlow
+
+    return Task.objects.get(flow_task=RewardFlow.approve_distribution, process__seed_object_id=distribution.pk,
+                            status__in=["NEW", "ASSIGNED"])
+
+
+def test_the_tto_head_approves_or_returns_a_distribution_from_a_task(world, contracted):
+    from tests.factories import assert_flow_agrees
+    from workflows.selectors import queue
+    from workflows.services import task_execute
+
+    case, first = contracted
+    officer, head = world.a.tto_officer, world.a.tto_head
+    distribution = distribution_propose(receipt=first, by=officer, ratios=Ratios(D("70"), D("30")))
+    task = approval_task(distribution)
+    assert task in queue(head) and task not in queue(world.b.tto_head) and task not in queue(officer)
+    assert_flow_agrees(case)  # the case's own flow is untouched: its implementation task is still open
+    with pytest.raises(ActionRefused) as refused:
+        task_execute(task=task, user=officer, run=lambda: None)
+    assert refused.value.code == "not_your_task"
+    task_execute(task=task, user=head, run=lambda: distribution_decide(
+        distribution=distribution, by=head, approve=False, comment="请补充马堃的职称"))
+    distribution.refresh_from_db()
+    assert distribution.status == Distribution.Status.RETURNED and distribution.decided_by == head
+    task.refresh_from_db()
+    assert task.status == "DONE" and task.process.status == "DONE"
+    # the officer adjusts: the distribution goes back to the head as a new task
+    distribution_adjust(distribution=distribution, by=officer, reason="补充职称",
+                        changes=[ShareChange(s.position, s.amount, "副教授") for s in distribution.shares.all()])
+    distribution.refresh_from_db()
+    assert distribution.status == Distribution.Status.PROPOSED
+    again = approval_task(distribution)
+    assert again.pk != task.pk
+    task_execute(task=again, user=head, run=lambda: distribution_decide(
+        distribution=distribution, by=head, approve=True))
+    distribution.refresh_from_db()
+    assert distribution.status == Distribution.Status.APPROVED
+    actions = list(AuditEvent.objects.filter(case=case).order_by("pk").values_list("action", flat=True))
+    assert actions[-4:] == ["propose_distribution", "return_distribution", "adjust_distribution",
+                            "approve_distribution"]
+    with pytest.raises(ActionRefused) as refused:
+        distribution_adjust(distribution=distribution, by=officer, reason="再改",
+                            changes=[ShareChange(s.position, s.amount) for s in distribution.shares.all()])
+    assert "已审批，不能再调整" in str(refused.value)
+    assert_flow_agrees(case)
+
+
+def test_nobody_approves_their_own_proposal_and_a_return_needs_a_reason(world, contracted):
+    from transfers.models import Membership
+    from transfers.permissions import forget_roles
+
+    _case, first = contracted
+    both = world.a.tto_officer
+    Membership.objects.create(user=both, institution=world.a.institution, role="tto_head")
+    forget_roles(both)  # the roles read earlier in this "request"
+    distribution = distribution_propose(receipt=first, by=both, ratios=Ratios(D("70"), D("30")))
+    with pytest.raises(ActionRefused) as refused:
+        distribution_decide(distribution=distribution, by=both, approve=True)
+    assert "不能审批自己的方案" in str(refused.value)
+    with pytest.raises(ActionRefused) as refused:
+        distribution_decide(distribution=distribution, by=world.a.tto_head, approve=False, comment=" ")
+    assert "请填写退回理由" in str(refused.value)
+    with pytest.raises(ActionRefused) as refused:
+        distribution_decide(distribution=distribution, by=world.b.tto_head, approve=True)
+    assert refused.value.code == "forbidden"
+    distribution.refresh_from_db()
+    assert distribution.status == Distribution.Status.PROPOSED and distribution.decided_by is None

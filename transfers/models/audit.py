@@ -45,6 +45,8 @@ ACTION_LABELS: dict[str, Any] = {
     "record_receipt": _("登记到账收入"),
     "propose_distribution": _("拟定收益分配方案"),
     "adjust_distribution": _("调整个人奖励金额"),
+    "approve_distribution": _("审批同意收益分配方案"),
+    "return_distribution": _("退回收益分配方案"),
     "withdraw": _("撤回"),
     "terminate": _("终止"),
 }

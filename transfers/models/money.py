@@ -181,6 +181,7 @@ class Distribution(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("待审批")
+        RETURNED = "returned", _("已退回修改")
         APPROVED = "approved", _("已审批")
         PUBLISHED = "published", _("公示中")
         PAID = "paid", _("已发放")
@@ -201,6 +202,10 @@ class Distribution(models.Model):
     adjustment_reason = models.CharField(_("调整理由"), max_length=500, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_comment = models.CharField(_("审批意见"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("收益分配")

@@ -29,7 +29,7 @@ from ..models import (
     TransferCase,
 )
 
-STAFF_ROLES = {Role.TTO_OFFICER, Role.ASSESSOR, Role.DECISION_SECRETARY, Role.INSTITUTION_ADMIN}
+STAFF_ROLES = {Role.TTO_OFFICER, Role.TTO_HEAD, Role.ASSESSOR, Role.DECISION_SECRETARY, Role.INSTITUTION_ADMIN}
 
 
 def cases_visible_to(user: Any) -> QuerySet[TransferCase]:

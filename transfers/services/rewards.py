@@ -26,8 +26,8 @@ from django.db.models import CharField, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .. import clock
-from ..models import Distribution, Inventor, Receipt, ReceiptKind, RewardShare, RulePack, TransferCase
+from .. import clock, events, permissions
+from ..models import Distribution, Inventor, Receipt, ReceiptKind, RewardShare, Role, RulePack, TransferCase
 from ..money import HUNDRED, UNIT, Contributor, split_exact, split_protected, split_team
 from ..validators import format_wan_yuan
 from .cases import record_audit, require_text
@@ -235,6 +235,7 @@ def distribution_propose(
                         amount=amount)
             for n, (p, amount) in enumerate(zip(team, amounts, strict=True), 1)
         )
+        events.emit(events.DistributionSubmitted(distribution))
         record_audit(locked, by=by, action="propose_distribution", from_stage=locked.stage, ip=ip,
                      note="equity_distribution_proposed" if receipt.kind == ReceiptKind.EQUITY
                      else "distribution_proposed",
@@ -270,8 +271,9 @@ def distribution_adjust(
         require_officer(locked, by)
         require_money_stage(locked)
         distribution = Distribution.objects.select_for_update().select_related("rule_pack").get(pk=distribution.pk)
-        if distribution.status != Distribution.Status.PROPOSED:
+        if distribution.status not in (Distribution.Status.PROPOSED, Distribution.Status.RETURNED):
             raise ActionRefused(_("分配方案已审批，不能再调整。"), code="not_proposed")
+        resubmitted = distribution.status == Distribution.Status.RETURNED
         shares = {s.position: s for s in distribution.shares.all()}
         if sorted(c.position for c in changes) != sorted(shares):
             raise ActionRefused(_("请为方案中的每一位获奖人员填写金额。"), code="people")
@@ -297,6 +299,46 @@ def distribution_adjust(
             share.title, share.role = texts[change.position]
             share.save(update_fields=["amount", "title", "role"])
         distribution.adjustment_reason = reason
-        distribution.save(update_fields=["adjustment_reason"])
+        distribution.status = Distribution.Status.PROPOSED
+        distribution.save(update_fields=["adjustment_reason", "status"])
         record_audit(locked, by=by, action="adjust_distribution", from_stage=locked.stage, comment=reason, ip=ip)
+        if resubmitted:  # back to the approver
+            events.emit(events.DistributionSubmitted(distribution))
         return distribution
+
+
+#: who approves a distribution for the institution (the TTO's head: 科技成果转化管理部门负责人)
+APPROVER_ROLES = (Role.TTO_HEAD,)
+DECISION_COMMENT_MAX = 500
+
+
+def distribution_decide(
+    *,
+    distribution: Distribution,
+    by: Any,
+    approve: bool,
+    comment: str = "",
+    ip: str | None = None,
+) -> TransferCase:
+    """The institution's decision on a proposed distribution: approved (its reward notice comes next), or
+    returned to the officer with a reason. The approver holds the TTO head's role in the case's
+    institution and is not the person who proposed it."""
+    comment = (require_text(comment, _("退回理由"), max_length=DECISION_COMMENT_MAX) if not approve
+               else line(comment, _("审批意见"), max_length=DECISION_COMMENT_MAX, required=False))
+    case = distribution.receipt.contract.case
+    with transaction.atomic():
+        locked = lock_case(case)
+        if not permissions.has_role(by, locked.institution_id, APPROVER_ROLES):
+            raise ActionRefused(_("只有本单位技术转移办公室负责人可以审批收益分配方案。"), code="forbidden")
+        distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
+        if distribution.status != Distribution.Status.PROPOSED:
+            raise ActionRefused(_("该分配方案当前为“%(status)s”，无需审批。")
+                                % {"status": distribution.get_status_display()}, code="not_proposed")
+        if distribution.proposed_by_id == by.pk:
+            raise ActionRefused(_("拟定分配方案的人不能审批自己的方案。"), code="own_proposal")
+        distribution.status = Distribution.Status.APPROVED if approve else Distribution.Status.RETURNED
+        distribution.decided_by, distribution.decided_at, distribution.decision_comment = by, clock.now(), comment
+        distribution.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+        record_audit(locked, by=by, action="approve_distribution" if approve else "return_distribution",
+                     from_stage=locked.stage, comment=comment, ip=ip)
+        return locked

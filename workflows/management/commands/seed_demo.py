@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from transfers import clock
 from transfers.addresses import public_base_url
@@ -41,9 +44,16 @@ from transfers.services.corrections import case_correct_notice
 from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
 from transfers.services.objections import objection_file
 from transfers.services.panels import OpinionData
-from transfers.services.rewards import Ratios, ShareChange, distribution_adjust, distribution_propose
+from transfers.services.rewards import (
+    Ratios,
+    ShareChange,
+    distribution_adjust,
+    distribution_decide,
+    distribution_propose,
+)
 from transfers.validators import validate_patent_number
-from workflows.services import case_act, panel_walk
+from workflows.flow import RewardFlow
+from workflows.services import case_act, panel_walk, task_execute
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -246,14 +256,14 @@ class Command(BaseCommand):
                 with clock.travel_to(moment + datetime.timedelta(days=6)):
                     self._correct(case, users[Role.TTO_OFFICER])
             if target == Stage.COMPLETED:
-                self._instalments_paid(case, users[Role.TTO_OFFICER])
+                self._instalments_paid(case, users[Role.TTO_OFFICER], users[Role.TTO_HEAD])
             if target == Stage.IMPLEMENTATION:
                 self._first_royalty(case, users[Role.TTO_OFFICER])
 
     @staticmethod
-    def _instalments_paid(case: TransferCase, tto: Any) -> None:
+    def _instalments_paid(case: TransferCase, tto: Any, head: Any) -> None:
         """An assignment paid in two instalments, registered, both received and distributed: the first
-        as proposed, the second adjusted by the officer."""
+        approved by the TTO head as proposed, the second adjusted by the officer and awaiting approval."""
         case = TransferCase.objects.get(pk=case.pk)
         assert case.publicity_ends_at is not None
         signed = min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=2), clock.china_today())
@@ -278,6 +288,12 @@ class Command(BaseCommand):
                 kind=ReceiptKind.PAYMENT, received_on=day(days), amount=Decimal(amount),
                 payer=case.counterparty_name, deductions=deductions))
             distribution = distribution_propose(receipt=receipt, by=tto, ratios=ratios)
+            if n == 0:
+                task = Task.objects.get(flow_task=RewardFlow.approve_distribution,
+                                        process__seed_object_id=distribution.pk, status=STATUS.NEW)
+                task_execute(task=task, user=head, run=partial(
+                    distribution_decide, distribution=distribution, by=head, approve=True,
+                    comment="同意按此方案分配。"))
             if n == 1:
                 shares = list(distribution.shares.all())
                 changes = [ShareChange(s.position, s.amount, "教授" if s.is_main_contributor else "副教授",
