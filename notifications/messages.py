@@ -31,6 +31,7 @@ TASK_ASSIGNED = "task_assigned"
 STAGE_REMINDER = "stage_reminder"
 STAGE_OVERDUE = "stage_overdue"
 STAGE_ESCALATED = "stage_escalated"
+DISTRIBUTION_TO_APPROVE = "distribution_to_approve"
 
 #: (subject, body) of the kinds that only name the case and, where it applies, a person or a date
 SIMPLE: dict[str, tuple[Any, Any]] = {
@@ -49,6 +50,10 @@ SIMPLE: dict[str, tuple[Any, Any]] = {
     TASK_ASSIGNED: (
         gettext_lazy("【%(ref)s】转交给您办理：%(stage)s"),
         gettext_lazy("%(by)s 将案件“%(title)s”（%(ref)s）“%(stage)s”环节的任务转交给您办理。理由：%(reason)s"),
+    ),
+    DISTRIBUTION_TO_APPROVE: (
+        gettext_lazy("【%(ref)s】收益分配方案待审批"),
+        gettext_lazy("案件“%(title)s”（%(ref)s）有一份收益分配方案待您审批，请在待认领任务中办理。"),
     ),
     STAGE_REMINDER: (
         gettext_lazy("【%(ref)s】明天到期：%(stage)s"),

@@ -355,6 +355,7 @@ def approval_task(distribution):
 
 
 def test_the_tto_head_approves_or_returns_a_distribution_from_a_task(world, contracted):
+    from notifications.models import Notification
     from tests.factories import assert_flow_agrees
     from workflows.selectors import queue
     from workflows.services import task_execute
@@ -364,6 +365,8 @@ def test_the_tto_head_approves_or_returns_a_distribution_from_a_task(world, cont
     distribution = distribution_propose(receipt=first, by=officer, ratios=Ratios(D("70"), D("30")))
     task = approval_task(distribution)
     assert task in queue(head) and task not in queue(world.b.tto_head) and task not in queue(officer)
+    told = Notification.objects.filter(kind="distribution_to_approve")
+    assert [n.recipient for n in told] == [head] and "收益分配方案待审批" in told.get().render_subject()
     assert_flow_agrees(case)  # the case's own flow is untouched: its implementation task is still open
     with pytest.raises(ActionRefused) as refused:
         task_execute(task=task, user=officer, run=lambda: None)

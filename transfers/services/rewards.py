@@ -21,6 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Q
 from django.utils.functional import Promise
@@ -44,6 +45,8 @@ FLOOR_FIELDS = {
     ReceiptKind.PROFIT: "reward_floor_profit_pct",
 }
 ADJUSTMENT_REASON_MAX = 500
+#: who approves a distribution for the institution (the TTO's head: 科技成果转化管理部门负责人)
+APPROVER_ROLES = (Role.TTO_HEAD,)
 
 
 def _longest(name: str) -> int:
@@ -181,6 +184,14 @@ def _check_people(people: Sequence[Person], main_floor: Floor) -> None:
         raise _refuse_floor(_("主要贡献人员的奖励份额"), main_floor)
 
 
+def _tell_approvers(case: TransferCase) -> None:
+    """The institution's TTO heads hear that a distribution awaits them (in the app and by mail)."""
+    heads = tuple(get_user_model().objects.filter(
+        memberships__institution_id=case.institution_id, memberships__role__in=APPROVER_ROLES, is_active=True
+    ).distinct())
+    events.emit(events.PeopleToTell(case=case, recipients=heads, kind="distribution_to_approve"))
+
+
 def distribution_propose(
     *,
     receipt: Receipt,
@@ -236,6 +247,7 @@ def distribution_propose(
             for n, (p, amount) in enumerate(zip(team, amounts, strict=True), 1)
         )
         events.emit(events.DistributionSubmitted(distribution))
+        _tell_approvers(locked)
         record_audit(locked, by=by, action="propose_distribution", from_stage=locked.stage, ip=ip,
                      note="equity_distribution_proposed" if receipt.kind == ReceiptKind.EQUITY
                      else "distribution_proposed",
@@ -304,11 +316,10 @@ def distribution_adjust(
         record_audit(locked, by=by, action="adjust_distribution", from_stage=locked.stage, comment=reason, ip=ip)
         if resubmitted:  # back to the approver
             events.emit(events.DistributionSubmitted(distribution))
+            _tell_approvers(locked)
         return distribution
 
 
-#: who approves a distribution for the institution (the TTO's head: 科技成果转化管理部门负责人)
-APPROVER_ROLES = (Role.TTO_HEAD,)
 DECISION_COMMENT_MAX = 500
 
 
