@@ -270,6 +270,7 @@ class TaskRow:
     overdue: bool
     can_reassign: bool = False  # the reader is a TTO officer of the case's institution
     urls: dict[str, str] = field(default_factory=dict)  # task, claim, release, reassign, and the case
+    due: datetime.datetime | None = None  # when the task's stage is due
 
     @property
     def days_overdue(self) -> int:
@@ -296,6 +297,8 @@ TASK_URL_NAMES = ("task", "claim", "release", "reassign")
 
 def task_rows(tasks: list[Task], *, now: datetime.datetime, reader: Any) -> list[TaskRow]:
     """The rows of one page: their cases in one query (and their owners, when not the reader)."""
+    from .flow import TransferFlow
+
     cases = cases_by_id(tasks)
     _attach_owners(tasks, reader)
     patterns = {name: reverse(f"workflows:{name}", args=[_SOME_TASK]) for name in TASK_URL_NAMES}
@@ -306,12 +309,13 @@ def task_rows(tasks: list[Task], *, now: datetime.datetime, reader: Any) -> list
         case = cases.get(task.process.artifact_object_id)
         if case is None:
             continue
-        due = case.stage_due_at
+        # the stage's due date is the case's own tasks' (a reward approval has none)
+        due = case.stage_due_at if task.flow_task.flow_class is TransferFlow else None
         days_left = (clock.in_china(due).date() - today).days if due is not None else None
         urls = {name: url.replace(str(_SOME_TASK), str(task.pk)) for name, url in patterns.items()}
         urls["case"] = case_pattern.replace(str(_SOME_CASE), str(case.public_id))
         rows.append(TaskRow(task=task, case=case, days_left=days_left, overdue=due is not None and due < now,
-                            urls=urls))
+                            urls=urls, due=due))
     return rows
 
 

@@ -136,6 +136,7 @@ def test_the_tto_head_approves_from_the_task_page(client, world):
     client.force_login(head)
     queue = client.get(reverse("workflows:queue")).content.decode()
     assert "审批收益分配方案" in queue and case.reference in queue
+    assert "未设期限" in queue  # not the case's stage's due date: the approval has none
     page = client.get(reverse("workflows:task", args=[task.pk])).content.decode()
     assert "审批收益分配方案" in page and "6.02 万元" in page and "王𠮷祥" in page
     response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "return", "comment": ""})
