@@ -423,7 +423,7 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
     submit(page, "main form")
     audit.check(page, "my substitutes, submitted empty")
     # the money after publicity: the licence paid by royalties has its contract and a proposed split
-    licence = lzu.get(stage=Stage.IMPLEMENTATION)
+    licence = lzu.filter(stage=Stage.IMPLEMENTATION, mode="ordinary_licence").get()
     extra = receipt_record(case=licence, by=tto, data=ReceiptData(
         kind="royalty", received_on=clock.china_today(), amount=Decimal("0.5"), payer="甘肃陇原科技发展有限公司"))
     proposed = Distribution.objects.get(receipt__contract__case=licence, status="proposed")

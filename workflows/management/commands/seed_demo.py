@@ -135,7 +135,10 @@ TARGETS = [
     Stage.REJECTED,
     Stage.WITHDRAWN,
     Stage.DRAFT,
+    Stage.IMPLEMENTATION,  # an investment: the achievement's value as shares of a company
 ]
+#: the demo case transferred by investment (作价投资), the last one
+EQUITY_INDEX = len(TARGETS) - 1
 
 
 def demo_pdf(title: str) -> SimpleUploadedFile:
@@ -257,7 +260,9 @@ class Command(BaseCommand):
                     self._correct(case, users[Role.TTO_OFFICER])
             if target == Stage.COMPLETED:
                 self._instalments_paid(case, users[Role.TTO_OFFICER], users[Role.TTO_HEAD])
-            if target == Stage.IMPLEMENTATION:
+            if target == Stage.IMPLEMENTATION and index == EQUITY_INDEX:
+                self._equity_granted(case, users[Role.TTO_OFFICER])
+            elif target == Stage.IMPLEMENTATION:
                 self._first_royalty(case, users[Role.TTO_OFFICER])
 
     @staticmethod
@@ -300,6 +305,21 @@ class Command(BaseCommand):
                                        "专利发明人") for s in shares]
                 distribution_adjust(distribution=distribution, by=tto, changes=changes,
                                     reason="补充获奖人员职称和角色。")
+
+    @staticmethod
+    def _equity_granted(case: TransferCase, tto: Any) -> None:
+        """An investment: the company's shares granted for the achievement, 70% of them proposed for the team."""
+        case = TransferCase.objects.get(pk=case.pk)
+        assert case.publicity_ends_at is not None
+        signed = min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=3), clock.china_today())
+        contract_record(case=case, by=tto, document=demo_pdf("技术作价投资协议"), data=ContractData(
+            counterparty_name="甘肃陇原新材料科技有限公司", signed_on=signed, term_starts_on=signed,
+            payment_kind=PaymentKind.EQUITY, equity_company="甘肃陇原新材料科技有限公司",
+            equity_shares=Decimal("120"), equity_valuation=Decimal("120")))
+        grant = receipt_record(case=case, by=tto, voucher=demo_pdf("工商变更登记通知书"), data=ReceiptData(
+            kind=ReceiptKind.EQUITY, received_on=min(signed + datetime.timedelta(days=7), clock.china_today()),
+            amount=Decimal("120"), shares=Decimal("120"), payer="甘肃陇原新材料科技有限公司"))
+        distribution_propose(receipt=grant, by=tto, ratios=Ratios(Decimal("70"), Decimal("30")))
 
     @staticmethod
     def _first_royalty(case: TransferCase, tto: Any) -> None:
@@ -359,22 +379,30 @@ class Command(BaseCommand):
             kind = "invention_application" if TARGETS[index] == Stage.PUBLICITY else "invention_patent"
             achievements = [self._achievement(institution, index, 0, applicant, kind)]
             title = achievements[0].title + "转让"
-        royalty = index % 3 == 2 or TARGETS[index] == Stage.IMPLEMENTATION  # a licence paid by royalties
+        royalty = index % 3 == 2 or (TARGETS[index] == Stage.IMPLEMENTATION and index != EQUITY_INDEX)
+        equity = index == EQUITY_INDEX
+        mode = "equity_investment" if equity else ["assignment", "ordinary_licence", "exclusive_licence"][index % 3]
+        if royalty:
+            price_kind, amount, terms = "royalty", None, "产品销售净利润的30%，期限5年"
+        elif equity:
+            price_kind, amount, terms = "equity", Decimal("120"), "以成果作价入股，折合120万元出资额"
+        else:
+            price_kind, amount, terms = "lump_sum", Decimal("4") * (index + 1), "合同生效后30日内一次性支付"
         return case_file(
             institution=institution,
             by=applicant,
             fields={
                 "title": title,
-                "mode": ["assignment", "ordinary_licence", "exclusive_licence"][index % 3],
+                "mode": mode,
                 "counterparty_name": "甘肃陇原科技发展有限公司",
                 "counterparty_credit_code": "",
                 "counterparty_contact": "周经理 0931-5550123",
                 "related_party": index == 4,
                 "related_party_statement": "完成人马堃持有受让方5%股权，已回避表决。" if index == 4 else "",
                 "pricing_method": "negotiated",
-                "price_kind": "royalty" if royalty else "lump_sum",
-                "price_amount": None if royalty else Decimal("4") * (index + 1),
-                "price_terms": "产品销售净利润的30%，期限5年" if royalty else "合同生效后30日内一次性支付",
+                "price_kind": price_kind,
+                "price_amount": amount,
+                "price_terms": terms,
             },
             existing=[],
             new=achievements,
