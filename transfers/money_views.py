@@ -6,7 +6,6 @@ shown on the form, in the error summary, and nothing is stored."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -130,12 +129,11 @@ def distribution_new(request: HttpRequest, public_id: str, receipt_pk: int) -> H
     packs = rewards.applicable_packs(case)
     pinned = case.applicable_rule_pack
     kind = ReceiptKind(receipt.kind)
-    floor = rewards.floor_of(pinned, rewards.FLOOR_FIELDS[kind]).pct
-    team_pct = max(floor, Decimal(70)).normalize()  # a common split, never below the floor
+    start = rewards.default_ratios(case, receipt)
     data = request.POST if request.method == "POST" else None
-    form = mf.DistributionForm(data, packs=packs, initial={"rule_pack": pinned.pk, "team_pct": team_pct,
-                                                           "institution_pct": (100 - team_pct).normalize(),
-                                                           "college_pct": 0})
+    form = mf.DistributionForm(data, packs=packs, initial={"rule_pack": pinned.pk, "team_pct": start.team_pct,
+                                                           "institution_pct": start.institution_pct,
+                                                           "college_pct": start.college_pct})
     team = [{"name": p.name, "title": p.title, "role": p.role, "contribution_pct": p.contribution_pct,
              "is_main_contributor": p.is_main_contributor, "inventor_id": p.inventor_id}
             for p in rewards.team_of(case)]

@@ -8,11 +8,23 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import task_counts
+from . import selectors
+
+
+def badges(user: Any, known: dict[str, int] | None = None) -> SimpleLazyObject:
+    """The navigation's counts as its badges show them ("99+" past the cap), computed when first shown;
+    ``known``: a count the page already has (``selectors.task_counts``)."""
+
+    def shown() -> dict[str, str]:
+        cap = selectors.NAV_COUNT_CAP
+        counts = selectors.task_counts(user, known=known)
+        return {name: f"{cap}+" if count > cap else str(count) for name, count in counts.items()}
+
+    return SimpleLazyObject(shown)
 
 
 def task_counts_in_navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"task_counts": SimpleLazyObject(lambda: task_counts(user))}
+    return {"task_counts": badges(user)}

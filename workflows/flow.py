@@ -255,15 +255,6 @@ class TransferFlow(flow.Flow):
         return activation.process
 
 
-def _distribution_decided(status: str) -> Any:
-    def condition(activation: Any) -> bool:
-        from transfers.models import Distribution
-
-        return Distribution.objects.filter(pk=activation.process.seed_object_id, status=status).exists()
-
-    return condition
-
-
 class RewardFlow(flow.Flow):
     """The institution's approval of a reward distribution (issue 10): one task for the TTO head of the
     case's institution; approved, or returned to the officer (who adjusts it, which starts a new one)."""
@@ -278,12 +269,7 @@ class RewardFlow(flow.Flow):
         flow.View(views.ApproveDistributionView.as_view())
         .Permission(**_for("tto_head"))
         .Annotation(title=_("审批收益分配方案"))
-        .Next(this.after_approval)
-    )
-    after_approval = (
-        flow.Switch()
-        .Case(this.end, _distribution_decided("approved"))
-        .Case(this.end, _distribution_decided("returned"))
+        .Next(this.end)  # approved or returned, the process ends (a resubmission starts another)
     )
     end = flow.End()
 

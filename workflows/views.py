@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,6 +49,7 @@ from transfers.views import NOTICE_NOT_RENDERED, case_context, client_ip
 from transfers.wording import person_name
 
 from . import forms, stash
+from .context_processors import badges
 from .selectors import (
     TaskFilters,
     archive,
@@ -59,7 +59,6 @@ from .selectors import (
     panel_summary,
     queue,
     reads_every_row,
-    task_counts,
     task_list,
     task_nodes,
     task_rows,
@@ -578,7 +577,7 @@ def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
     context: dict[str, Any] = {}
     if not filtered and kind in NAV_COUNTED:  # the navigation's count of this list is the paginator's
         known = {NAV_COUNTED[kind]: page.paginator.count}
-        context["task_counts"] = SimpleLazyObject(lambda: task_counts(request.user, known=known))
+        context["task_counts"] = badges(request.user, known=known)
     return render(
         request,
         "workflows/task_list.html",

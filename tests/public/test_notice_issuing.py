@@ -352,7 +352,8 @@ def test_a_decision_taken_after_midnight_in_beijing_is_dated_today(world):
     case = to_decision(world.a)
     half_past_midnight = datetime.datetime(2026, 11, 26, 0, 30, tzinfo=clock.CHINA)  # 25 Nov 16:30 UTC
     with clock.travel_to(half_past_midnight):
-        for decided_on, code in [(datetime.date(2026, 11, 27), "date"), (datetime.date(1948, 12, 31), "date")]:
+        refusals = [(datetime.date(2026, 11, 27), "future_date"), (datetime.date(1948, 12, 31), "date_too_early")]
+        for decided_on, code in refusals:
             with pytest.raises(ActionRefused) as refused, transaction.atomic():
                 svc.case_decide(case=case, by=world.a.decision_secretary, outcome="approve", body="校长办公会",
                                 decided_on=decided_on, minutes=pdf())

@@ -31,6 +31,8 @@ def post_decision(client, side, case, **changes):
     ({"votes_for": "1", "votes_against": "2", "votes_abstaining": "0"}, "未超过表决票数 3 票的半数"),
     ({"votes_for": "4", "votes_against": "1"}, "多于出席人数 4 人"),
     ({"votes_for": "-1"}, "0"),
+    ({"decided_on": "2999-01-01"}, "决策日期不能晚于今天"),
+    ({"decided_on": "1948-12-31"}, "决策日期不能早于 1949-10-01"),
 ])
 def test_a_meeting_record_that_does_not_add_up_is_refused_and_nothing_changes(client, world, changes, message):
     a = world.a

@@ -225,8 +225,10 @@ class Distribution(models.Model):
     def pools_add_up(self) -> bool:
         return self.team_amount + self.institution_amount + self.college_amount == self.net
 
-    def paid_in_full(self) -> bool:
-        return not self.shares.filter(paid_on__isnull=True).exists()
+    @property
+    def adjustable(self) -> bool:
+        """The officer may still change the per-person amounts: not yet approved."""
+        return self.status in (self.Status.PROPOSED, self.Status.RETURNED)
 
 
 class RewardShare(models.Model):

@@ -109,6 +109,23 @@ def require_text(value: str, label: Promise | str, *, max_length: int = COMMENT_
     return limit_text(value, label, max_length=max_length)
 
 
+#: the first date a person may enter for a decision, a contract or a receipt (the People's Republic's)
+EARLIEST = datetime.date(1949, 10, 1)
+
+
+def check_date(value: datetime.date | None, label: Promise | str, *, not_before: datetime.date = EARLIEST) -> None:
+    """A date a person entered: not after today (China's date), not before ``not_before``."""
+    if value is None:
+        return
+    today = clock.china_today()
+    if value > today:
+        raise ActionRefused(_("%(field)s不能晚于今天（%(today)s）。") % {"field": label, "today": today.isoformat()},
+                            code="future_date")
+    if value < not_before:
+        raise ActionRefused(_("%(label)s不能早于 %(date)s。") % {"label": label, "date": not_before.isoformat()},
+                            code="date_too_early")
+
+
 def limit_text(
     value: str, label: Promise | str, *, max_length: int = COMMENT_MAX, single_line: bool = False
 ) -> str:
@@ -301,7 +318,6 @@ def case_complete_assessment(
 
 
 #: no decision of a Chinese university's decision body on a transfer predates the People's Republic
-EARLIEST_DECISION = datetime.date(1949, 1, 1)
 
 
 def stage_due_at(case: TransferCase) -> datetime.datetime | None:
@@ -381,10 +397,7 @@ def case_decide(
         body = require_text(body, gettext_lazy("决策机构"), max_length=200)
         if decided_on is None:
             raise ActionRefused(_("请填写决策日期。"), code="required")
-        if decided_on > clock.china_today():
-            raise ActionRefused(_("决策日期不能晚于今天（北京时间）。"), code="date")
-        if decided_on < EARLIEST_DECISION:
-            raise ActionRefused(_("决策日期不能早于 1949 年，请核对。"), code="date")
+        check_date(decided_on, gettext_lazy("决策日期"))
         if minutes is None:
             raise ActionRefused(_("请上传决策会议纪要。"), code="required")
         comment = limit_text((comment or "").strip(), gettext_lazy("意见"))

@@ -37,14 +37,12 @@ from ..models import (
 from ..money import UNIT
 from ..validators import format_wan_yuan, parse_wan_yuan
 from .attachments import attachment_store, check_upload
-from .cases import limit_text, record_audit
+from .cases import EARLIEST, check_date, limit_text, record_audit
 from .errors import ActionRefused
 from .locking import lock_case
 
 #: the stages in which the money of a case is recorded: after publicity, and after completion
 MONEY_STAGES = (Stage.IMPLEMENTATION, Stage.COMPLETED)
-#: the first date any record here may carry (the People's Republic's laws on transfer apply from then)
-EARLIEST = datetime.date(1949, 10, 1)
 #: instalments of one contract (a schedule, not a ledger)
 MAX_INSTALMENTS = 60
 #: how far after signing an instalment may fall due
@@ -131,17 +129,6 @@ def require_money_stage(case: TransferCase) -> None:
             % {"stage": case.get_stage_display()},
             code="wrong_stage",
         )
-
-
-def check_date(value: datetime.date | None, label: str, *, not_before: datetime.date = EARLIEST) -> None:
-    """A date a person entered: not in the future (China's date), not before ``not_before``."""
-    if value is None:
-        return
-    if value > clock.china_today():
-        raise ActionRefused(_("%(label)s不能晚于今天。") % {"label": label}, code="future_date")
-    if value < not_before:
-        raise ActionRefused(_("%(label)s不能早于 %(date)s。") % {"label": label, "date": not_before.isoformat()},
-                            code="date_too_early")
 
 
 def money(value: Decimal | str | None, label: str, *, positive: bool = True) -> Decimal:

@@ -144,6 +144,14 @@ def applicable_packs(case: TransferCase) -> list[RulePack]:
     return sorted(packs, key=lambda p: (p.pk != pinned.pk, -p.created_at.timestamp(), -p.version))
 
 
+def default_ratios(case: TransferCase, receipt: Receipt) -> Ratios:
+    """What the proposal form starts from: the team 70% (a common institutional ratio) or the pinned
+    pack's floor if higher, the rest to the institution."""
+    floor = floor_of(case.applicable_rule_pack, FLOOR_FIELDS[ReceiptKind(receipt.kind)]).pct
+    team = max(floor, Decimal(70)).normalize()
+    return Ratios(team, (HUNDRED - team).normalize())
+
+
 def _refuse_floor(label: str | Promise, floor: Floor) -> ActionRefused:
     return ActionRefused(
         _("%(label)s不得低于 %(floor)s%%（%(clause)s）。")
@@ -283,7 +291,7 @@ def distribution_adjust(
         require_officer(locked, by)
         require_money_stage(locked)
         distribution = Distribution.objects.select_for_update().select_related("rule_pack").get(pk=distribution.pk)
-        if distribution.status not in (Distribution.Status.PROPOSED, Distribution.Status.RETURNED):
+        if not distribution.adjustable:
             raise ActionRefused(_("分配方案已审批，不能再调整。"), code="not_proposed")
         resubmitted = distribution.status == Distribution.Status.RETURNED
         shares = {s.position: s for s in distribution.shares.all()}

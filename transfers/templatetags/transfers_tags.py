@@ -26,14 +26,6 @@ def person(user: Any) -> str:
 
 
 @register.filter
-def badge(count: int) -> str:
-    """A navigation count: past the cap of ``workflows.selectors.task_counts``, "99+"."""
-    from workflows.selectors import NAV_COUNT_CAP
-
-    return f"{NAV_COUNT_CAP}+" if count > NAV_COUNT_CAP else str(count)
-
-
-@register.filter
 def pool(amount: Any, kind: str) -> str:
     """What a distribution splits: money (万元), or for an equity grant the shares themselves."""
     if kind == "equity":
