@@ -169,11 +169,12 @@ def walk_templates(side: Any, colleague: Any) -> list[tuple[Any, int]]:
     """One case per entry of ``MIX``, walked through the real services; with its weight."""
     from django.utils import timezone
 
-    from tests.factories import experts_of, file_case
+    from tests.factories import experts_of, file_case, registered_contract
     from transfers import clock
+    from transfers.services import cases as case_services
     from workflows.management.commands.seed_demo import Command
     from workflows.selectors import open_tasks_of
-    from workflows.services import task_claim
+    from workflows.services import case_act, task_claim
 
     walker = Command()
     side.users["more_experts"] = experts_of(side, 3)[1:]  # a panel of three, as the demo has
@@ -185,7 +186,11 @@ def walk_templates(side: Any, colleague: Any) -> list[tuple[Any, int]]:
             moment = timezone.now() - datetime.timedelta(days=8)  # publicity still running today
         with clock.travel_to(moment):
             case = file_case(side, title=TITLES[index % len(TITLES)])
-        walker._walk(case, target, side.users, moment)
+        walker._walk(case, "implementation" if target == "completed" else target, side.users, moment)
+        if target == "completed":  # completing needs its contract recorded and registered first
+            case = registered_contract(case)
+            case = case_act(case=case, user=side.tto_officer,
+                            run=lambda c=case: case_services.case_complete(case=c, by=side.tto_officer))
         if holder:
             task = open_tasks_of(case).get()
             task_claim(task=task, user=side.tto_officer if holder == "claimed" else colleague)

@@ -32,6 +32,7 @@ STAGE_REMINDER = "stage_reminder"
 STAGE_OVERDUE = "stage_overdue"
 STAGE_ESCALATED = "stage_escalated"
 DISTRIBUTION_TO_APPROVE = "distribution_to_approve"
+REWARD_OBJECTION = "reward_objection"
 
 #: (subject, body) of the kinds that only name the case and, where it applies, a person or a date
 SIMPLE: dict[str, tuple[Any, Any]] = {
@@ -54,6 +55,10 @@ SIMPLE: dict[str, tuple[Any, Any]] = {
     DISTRIBUTION_TO_APPROVE: (
         gettext_lazy("【%(ref)s】收益分配方案待审批"),
         gettext_lazy("案件“%(title)s”（%(ref)s）有一份收益分配方案待您审批，请在待认领任务中办理。"),
+    ),
+    REWARD_OBJECTION: (
+        gettext_lazy("【%(ref)s】奖励公示收到异议"),
+        gettext_lazy("案件“%(title)s”（%(ref)s）的奖励公示收到书面异议，公示已暂停。请在案件页面的“合同与收益分配”中处理并答复。"),
     ),
     STAGE_REMINDER: (
         gettext_lazy("【%(ref)s】明天到期：%(stage)s"),

@@ -185,3 +185,24 @@ def demonstrate(side: Side, case: TransferCase) -> TransferCase:
     quorum = case.applicable_rule_pack.expert_quorum
     return panel_walk(case=case, officer=side.tto_officer, experts=experts_of(side, quorum),
                       opinions=[opinion() for _ in range(quorum)])
+
+
+def registered_contract(case: TransferCase) -> TransferCase:
+    """A case in 实施 with its contract recorded and registered (no income yet), so it may complete
+    (``TransferCase.completion_gaps``); recorded by one of its institution's TTO officers."""
+    from transfers import clock
+    from transfers.models import Contract, PaymentKind, Stage
+    from transfers.selectors import role_holders
+    from transfers.services.contracts import ContractData, contract_record, contract_register
+
+    case = TransferCase.objects.get(pk=case.pk)
+    if case.stage != Stage.IMPLEMENTATION or Contract.objects.filter(case=case).exists():
+        return case
+    officer = role_holders(case.institution_id, [Role.TTO_OFFICER]).first()
+    today = clock.china_today()
+    contract_record(case=case, by=officer, document=pdf("合同.pdf"), data=ContractData(
+        counterparty_name=case.counterparty_name[:60], signed_on=today, term_starts_on=today,
+        payment_kind=PaymentKind.INSTALMENTS, amount=Decimal("10"), instalments=[(today, Decimal("10"))]))
+    contract_register(case=case, by=officer, number="6201000020260001", registered_on=today,
+                      registry="甘肃省技术市场管理办公室")
+    return TransferCase.objects.get(pk=case.pk)

@@ -34,6 +34,7 @@ RULE_GROUPS = [
     (_("专家论证"), ["expert_quorum"]),
     (_("奖励下限"), ["reward_floor_transfer_pct", "reward_floor_equity_pct", "reward_floor_profit_pct",
                       "main_contributor_floor_pct"]),
+    (_("奖励公示"), ["reward_publicity_days", "reward_publicity_working_days"]),
 ]
 
 

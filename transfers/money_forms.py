@@ -15,6 +15,7 @@ from .forms import WanYuanField
 from .institution_forms import RefusableForm
 from .models import DeductionKind, PaymentKind, RulePack
 from .services.contracts import ContractData, DeductionData, ReceiptData
+from .services.imports import ImportData
 from .services.rewards import Person, Ratios, ShareChange
 
 
@@ -213,3 +214,57 @@ ShareFormSet = forms.formset_factory(ShareForm, extra=0, max_num=60)
 def changes_from(formset: Any) -> list[ShareChange]:
     return [ShareChange(f.cleaned_data["position"], f.cleaned_data["amount"], f.cleaned_data.get("title") or "",
                         f.cleaned_data.get("role") or "") for f in formset]
+
+
+class PaymentForm(MoneyForm):
+    """The people paid on one date: each receives the amount the notice published."""
+
+    paid_on = date_field(_("发放日期"))
+    people = forms.TypedMultipleChoiceField(
+        label=_("已发放奖励的人员"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择已发放奖励的人员。"), "invalid_choice": _("请从列出的人员中选择。")},
+        help_text=_("按公示金额（税前）登记；个人所得税由财务代扣代缴。"),
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["people"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = people
+
+
+class RewardObjectionForm(MoneyForm):
+    """The officer's answer to the objections of a suspended reward notice."""
+
+    DISMISS, UPHOLD = "dismiss", "uphold"
+    outcome = forms.ChoiceField(
+        label=_("处理结果"), widget=forms.RadioSelect,
+        choices=[(DISMISS, _("异议不成立：恢复公示")), (UPHOLD, _("异议成立：撤销奖励公示，退回分配方案重新拟定"))],
+        error_messages={"required": _("请选择处理结果。")},
+    )
+    reply = forms.CharField(label=_("答复意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    @property
+    def upholds(self) -> bool:
+        return self.cleaned_data.get("outcome") == self.UPHOLD
+
+
+class ImportForm(MoneyForm):
+    """A transfer approved and publicised before the system: its decision and its notice as they were."""
+
+    decision_body = forms.CharField(label=_("决策机构"), max_length=200, help_text=_("如：校长办公会"))
+    decided_on = date_field(_("决策日期"))
+    minutes = forms.FileField(label=_("决策会议纪要"))
+    notice_number = forms.CharField(label=_("原公示编号"), max_length=40,
+                                    help_text=_("按原公示文件填写，如“兰大科转〔2023〕12号”。"))
+    publicity_started_on = date_field(_("公示开始日期"))
+    publicity_ended_on = date_field(_("公示截止日期"))
+    notice_file = forms.FileField(label=_("原公示文件"), help_text=_("已发布的公示文件（PDF 或图片）。"))
+    comment = forms.CharField(label=_("说明"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def import_data(self) -> ImportData:
+        d = self.cleaned_data
+        return ImportData(decision_body=d["decision_body"], decided_on=d["decided_on"],
+                          notice_number=d["notice_number"], publicity_started_on=d["publicity_started_on"],
+                          publicity_ended_on=d["publicity_ended_on"])

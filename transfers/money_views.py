@@ -1,5 +1,6 @@
 """Pages of the money after publicity, for the TTO officers of the case's institution: the contract, its
-registration, a receipt, a distribution's proposal and its adjustment. Each finds the case through
+registration, a receipt, a distribution's proposal and its adjustment, the answer to an objection to its
+reward notice, and the payments. Each finds the case through
 ``selectors.case_visible_to`` (another institution's case is a 404), then one service; a refusal is
 shown on the form, in the error summary, and nothing is stored."""
 
@@ -17,9 +18,10 @@ from django.views.decorators.cache import never_cache
 
 from . import money_forms as mf
 from . import permissions, selectors
-from .models import Contract, Distribution, PaymentKind, Receipt, ReceiptKind, Role, TransferCase
-from .services import contracts, rewards
+from .models import Contract, Distribution, Objection, PaymentKind, Receipt, ReceiptKind, Role, Stage, TransferCase
+from .services import contracts, imports, payments, reward_notices, rewards
 from .services.errors import ActionRefused
+from .templatetags.transfers_tags import pool
 from .views import client_ip
 
 
@@ -172,3 +174,79 @@ def distribution_adjust(request: HttpRequest, public_id: str, distribution_pk: i
                  "formset": formset}, run=run, done=_("个人奖励金额已调整。"),
                  context={"distribution": distribution, "rows": rows,
                           "main_floor": rewards.floor_of(distribution.rule_pack, "main_contributor_floor_pct")})
+
+
+def _officers_distribution(request: HttpRequest, public_id: str, distribution_pk: int) -> tuple[TransferCase, Any]:
+    case = _officers_case(request, public_id)
+    distribution = get_object_or_404(Distribution.objects.select_related("rule_pack", "receipt"),
+                                     pk=distribution_pk, receipt__contract__case=case)
+    return case, distribution
+
+
+@login_required
+@never_cache
+def rewards_payment(request: HttpRequest, public_id: str, distribution_pk: int) -> HttpResponse:
+    """Record the people paid, once the reward notice's period is over (the page says when, before)."""
+    case, distribution = _officers_distribution(request, public_id, distribution_pk)
+    shares = list(distribution.shares.all())
+    unpaid = [(s.position, f"{s.name} · {pool(s.amount, distribution.receipt.kind)}") for s in shares
+              if s.paid_on is None]
+    form = mf.PaymentForm(request.POST if request.method == "POST" else None, people=unpaid,
+                          initial={"people": [position for position, _label in unpaid]})
+
+    def run() -> None:
+        payments.rewards_pay(distribution=distribution, by=request.user, positions=form.cleaned_data["people"],
+                             paid_on=form.cleaned_data["paid_on"], ip=client_ip(request))
+
+    return _page(request, case, template="transfers/money/payment_form.html", forms={"form": form}, run=run,
+                 done=_("奖励发放已登记。"), context={
+                     "distribution": distribution, "shares": shares, "receipt": distribution.receipt,
+                     "notice": reward_notices.current_reward_notice(distribution),
+                     "problem": reward_notices.payable_problem(distribution)})
+
+
+@login_required
+@never_cache
+def reward_objection(request: HttpRequest, public_id: str, distribution_pk: int) -> HttpResponse:
+    """Answer the objections of a suspended reward notice: the objections first, then the answer. An
+    upheld objection withdraws the notice: it is confirmed on a page that says so before it happens."""
+    case, distribution = _officers_distribution(request, public_id, distribution_pk)
+    notice = reward_notices.current_reward_notice(distribution)
+    objections = (selectors.objections_of(case).filter(notice__distribution=distribution,
+                                                       outcome=Objection.Outcome.PENDING) if notice else [])
+    form = mf.RewardObjectionForm(request.POST if request.method == "POST" else None)
+    context = {"distribution": distribution, "notice": notice, "objections": objections,
+               "publishes_replies": distribution.rule_pack.publish_objection_replies}
+    if (request.method == "POST" and form.is_valid() and form.upholds
+            and request.POST.get("confirmed") != "yes"):
+        return render(request, "transfers/money/reward_objection.html",
+                      {"case": case, "form": form, "confirming": True, **context})
+
+    def run() -> None:
+        reward_notices.reward_objection_decide(distribution=distribution, by=request.user, upheld=form.upholds,
+                                               reply=form.cleaned_data["reply"], ip=client_ip(request))
+
+    done = (_("异议成立：奖励公示已撤销，分配方案已退回，请调整后重新提交审批。") if form.is_bound and form.is_valid()
+            and form.upholds else _("异议不成立：奖励公示已恢复。"))
+    return _page(request, case, template="transfers/money/reward_objection.html", forms={"form": form}, run=run,
+                 done=done, context=context)
+
+
+@login_required
+@never_cache
+def case_import(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A draft becomes a transfer approved and publicised before the system: its decision and notice as
+    they happened, then 实施 (never republished)."""
+    case = _officers_case(request, public_id)
+    if case.stage != Stage.DRAFT:
+        messages.error(request, _("只有草稿状态的案件可以作为系统上线前的转化导入。"))
+        return redirect(case.get_absolute_url())
+    form = mf.ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+
+    def run() -> None:
+        d = form.cleaned_data
+        imports.case_import(case=case, by=request.user, data=form.import_data(), minutes=d["minutes"],
+                            notice_file=d["notice_file"], comment=d.get("comment") or "", ip=client_ip(request))
+
+    return _page(request, case, template="transfers/money/import_form.html", forms={"form": form}, run=run,
+                 done=_("已导入：案件进入实施环节，可登记合同、收入和奖励。"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -36,12 +37,13 @@ from django.views.decorators.http import condition, require_GET
 from django_ratelimit.core import is_ratelimited
 
 from . import clock, selectors, wording
-from .models import PUBLIC_STATUS_LABELS, PUBLIC_STATUSES, Notice, NoticeStatus, TransferMode
+from .models import PUBLIC_STATUS_LABELS, PUBLIC_STATUSES, Notice, NoticeKind, NoticeStatus, TransferMode
 from .public_forms import ObjectionForm, VerifyForm
-from .publicity_clock import ClockRules, days_left
+from .publicity_clock import days_left
 from .services.errors import ActionRefused
 from .services.objections import objection_file
 from .templatetags.transfers_tags import frozen
+from .validators import format_wan_yuan
 from .views import client_ip
 
 PAGE_SIZE = 20
@@ -158,12 +160,15 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("mode", "")
     if mode in TransferMode.values:
         notices = notices.filter(content__mode_code=mode)  # as published, not as the case reads today
+    kind = request.GET.get("kind", "")
+    if kind in NoticeKind.values:
+        notices = notices.filter(kind=kind)
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         notices = notices.filter(Q(search_text__icontains=query) | Q(number__icontains=query))
     page = Paginator(notices.order_by("-issued_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page, "q": query, "status": status, "mode": mode,
+        "page": page, "q": query, "status": status, "mode": mode, "kind": kind, "kinds": NoticeKind.choices,
         "statuses": [(code, PUBLIC_STATUS_LABELS[code]) for code in PUBLIC_STATUSES],
         "modes": TransferMode.choices,
     }
@@ -175,14 +180,14 @@ def _window(notice: Notice, current: Notice) -> tuple[bool, int | None]:
     Both follow the clock even when nothing is written."""
     if notice.pk != current.pk or not notice.accepts_objections():
         return False, None
-    rules = ClockRules.from_rule_pack(notice.case.applicable_rule_pack)
-    return True, days_left(clock.now(), notice.ends_at, rules, starts_at=notice.starts_at)
+    return True, days_left(clock.now(), notice.ends_at, notice.clock_rules(), starts_at=notice.starts_at)
 
 
 def _etag(request: HttpRequest, number: str, version: int | None = None, **kwargs: Any) -> str | None:
     """The page's state: the notice (its latest write) and what the clock makes of it."""
     current = (
-        selectors.notice_public_list().filter(number=number).select_related("case__rule_pack", "institution__rule_pack")
+        selectors.notice_public_list().filter(number=number)
+        .select_related("case__rule_pack", "institution__rule_pack", "distribution__rule_pack")
         .order_by("-version").first()
     )
     if current is None:
@@ -208,7 +213,7 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
         "versions": selectors.notice_public_list().filter(number=notice.number).order_by("version"),
         "window_open": window_open,
         "days_left": left,
-        "working_days": notice.case.applicable_rule_pack.publicity_working_days,
+        "working_days": notice.clock_rules().working_days,
         "fallback_years": _years(notice.calendar_fallback_years or []),
         "form": (form or ObjectionForm()) if window_open else None,  # never a form beside "closed"
         "replies": selectors.notice_public_replies(notice),
@@ -322,6 +327,8 @@ class NoticeFeed(Feed):
         """The summary is HTML that feed readers render: whole sentences in the reader's language,
         every published value escaped."""
         c = item.content
+        if item.is_reward:
+            return self._reward_description(item)
         terms = str(c.get("price_terms", "")).strip().rstrip("。.")
         values = {
             key: escape(value)
@@ -350,6 +357,23 @@ class NoticeFeed(Feed):
         period = _("公示期：%(start)s 至 %(end)s（北京时间）。") % values
         # each sentence is made of escaped values only: safe to mark as HTML
         return format_html_join("", "<p>{}</p>", ((mark_safe(s),) for s in (deal, price, period) if s))
+
+    def _reward_description(self, item: Notice) -> SafeString:
+        c, pools = item.content, item.content.get("pools", {})
+        equity = c.get("receipt", {}).get("receipt_kind_code") == "equity"
+        amount = (lambda v: _("%(amount)s 万股") % {"amount": format_wan_yuan(Decimal(v))}) if equity else wording.money
+        values = {
+            "institution": escape(c.get("institution", "")),
+            "net": escape(amount(c.get("net", ""))),
+            "team": escape(amount(pools.get("team_amount", ""))),
+            "pct": escape(wording.percent(pools.get("team_pct", ""))),
+            "start": escape(wording.long_datetime(item.starts_at)),
+            "end": escape(wording.long_datetime(item.ends_at)),
+        }
+        split = _("%(institution)s公示科技成果转化收益分配和奖励方案：可分配 %(net)s，其中成果完成团队 %(team)s"
+                  "（%(pct)s）。") % values
+        period = _("公示期：%(start)s 至 %(end)s（北京时间）。") % values
+        return format_html_join("", "<p>{}</p>", ((mark_safe(s),) for s in (split, period)))
 
     def item_link(self, item: Notice) -> str:
         return item.get_current_url()

@@ -39,10 +39,12 @@ class ClockRules:
     working_days: bool = False
     start_day_counts: bool = False
     closing_time: datetime.time = datetime.time(17, 0)
+    #: the legal floor of the period: 15 days for a transfer notice; a reward notice's is the institution's
+    floor: int = FLOOR_DAYS
 
     def __post_init__(self) -> None:
-        if self.days < FLOOR_DAYS:
-            raise ValueError(f"publicity lasts at least {FLOOR_DAYS} days (国发〔2016〕16号)")
+        if self.days < self.floor or self.floor < 1:
+            raise ValueError(f"publicity lasts at least {self.floor} days (国发〔2016〕16号 for transfers)")
 
     @classmethod
     def from_rule_pack(cls, pack: Any) -> ClockRules:
@@ -51,6 +53,18 @@ class ClockRules:
             working_days=pack.publicity_working_days,
             start_day_counts=pack.publicity_start_day_counts,
             closing_time=pack.publicity_closing_time,
+        )
+
+    @classmethod
+    def for_rewards(cls, pack: Any) -> ClockRules:
+        """A reward notice's period: the institution's own rule, no 15-day floor (that one is for
+        transfers), counted and closed as its transfer notices are."""
+        return cls(
+            days=pack.reward_publicity_days,
+            working_days=pack.reward_publicity_working_days,
+            start_day_counts=pack.publicity_start_day_counts,
+            closing_time=pack.publicity_closing_time,
+            floor=1,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import notices
+from .services import notices, reward_notices
 from .services.publicity import publicity_close_due
 
 
@@ -17,3 +17,9 @@ def close_due_publicity() -> list[str]:
 def publish_pending_notices() -> list[str]:
     """Render and publish every notice whose PDF could not be rendered when it was issued."""
     return notices.publish_pending_notices()
+
+
+@shared_task(name="transfers.tasks.close_due_reward_notices", ignore_result=True)
+def close_due_reward_notices() -> list[str]:
+    """Reward notices whose period is over: ended (the people may be paid from then on anyway)."""
+    return reward_notices.reward_notices_close_due()

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment_download"),
     path("<uuid:public_id>/contract/", money_views.contract_edit, name="contract_edit"),
+    path("<uuid:public_id>/import/", money_views.case_import, name="case_import"),
     path("<uuid:public_id>/contract/registration/", money_views.contract_registration,
          name="contract_registration"),
     path("<uuid:public_id>/receipts/new/", money_views.receipt_new, name="receipt_new"),
@@ -32,4 +33,8 @@ urlpatterns = [
          name="distribution_new"),
     path("<uuid:public_id>/distributions/<int:distribution_pk>/adjust/", money_views.distribution_adjust,
          name="distribution_adjust"),
+    path("<uuid:public_id>/distributions/<int:distribution_pk>/payments/", money_views.rewards_payment,
+         name="rewards_payment"),
+    path("<uuid:public_id>/distributions/<int:distribution_pk>/objection/", money_views.reward_objection,
+         name="reward_objection"),
 ]

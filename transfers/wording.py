@@ -30,6 +30,11 @@ def join_clauses(items: Iterable[Any]) -> str:
     return ("；" if _chinese() else "; ").join(str(i) for i in items)
 
 
+def join_sentences(items: Iterable[Any]) -> str:
+    """Whole sentences one after another: no space between Chinese ones, one between English ones."""
+    return ("" if _chinese() else " ").join(str(i) for i in items)
+
+
 def money(wan_yuan: Any) -> str:
     """An amount in 万元 (a Decimal or its string) as the reader's language writes it."""
     if wan_yuan in (None, ""):
@@ -43,6 +48,20 @@ def money(wan_yuan: Any) -> str:
     yuan = (value * 10000).quantize(Decimal("0.01"))
     text = f"{yuan:,.2f}"
     return "CNY " + (text[:-3] if text.endswith(".00") else text)
+
+
+def percent(value: Any) -> str:
+    """A percentage as notices print it: ``70%``, ``33.3333%`` (no trailing zeros)."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
 
 
 def long_date(value: datetime.date | datetime.datetime | None) -> str:

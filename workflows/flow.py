@@ -116,6 +116,8 @@ class TransferFlow(flow.Flow):
     process_description = _("发起、初审、评估、论证、决策、公示、实施。")
 
     start = flow.StartHandle(this.start_case).Next(this.preliminary_review)
+    #: a transfer approved and publicised before the system (``services.imports``) starts at 实施
+    start_imported = flow.StartHandle(this.start_case).Next(this.implementation)
 
     preliminary_review = (
         flow.View(views.PreliminaryReviewView.as_view())

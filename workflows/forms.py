@@ -261,8 +261,9 @@ class ObjectionReviewForm(TaskForm):
 
 
 class ImplementationForm(TaskForm):
-    ACTIONS = [("complete", _("合同已签订，实施完成")), ("terminate", _("终止转化"))]
-    contract = forms.FileField(label=_("已签订的合同"), required=False)
+    ACTIONS = [("complete", _("实施完成，办结案件")), ("terminate", _("终止转化"))]
+    contract = forms.FileField(label=_("已签订的合同（扫描件）"), required=False,
+                               help_text=_("可选：另存一份合同扫描件。合同条款、认定登记、收入和奖励在案件页面的“合同与收益分配”中登记。"))
 
 
 class ReviseForm(TaskForm):

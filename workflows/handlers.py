@@ -3,7 +3,8 @@
 Registered in ``WorkflowsConfig.ready()`` as a ``transfers.events`` handler; runs inside the
 service's transaction, so a failure here rolls the transition back.
 
-- submit: starts the process (its first task is the preliminary review);
+- submit: starts the process (its first task is the preliminary review); an import of a transfer approved
+  before the system starts it at the implementation task;
 - a move made by a task view: nothing to do here, the view completes its task and the flow's
   switch routes by the new stage (a STARTED task of the process marks this case);
 - a case ending from outside a task (withdrawal, termination): cancels the process and its open
@@ -35,9 +36,10 @@ def sync_flow_with_case(event: object) -> None:
         return
     case = event.case
     process = active_process_of(case)
-    if event.action == "submit":
-        if process is None:
-            TransferFlow.start.run(case=case)
+    if event.action in ("submit", "import_approved"):
+        if process is None:  # an imported transfer starts at its implementation task
+            start = TransferFlow.start if event.action == "submit" else TransferFlow.start_imported
+            start.run(case=case)
         return
     if process is None:
         return  # a draft that never entered the flow, or a process already finished

@@ -424,6 +424,10 @@ class ObjectionReviewView(TaskView):
 
 class ImplementationView(TaskView):
     form_class = forms.ImplementationForm
+    template_name = "workflows/implementation.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"completion_gaps": self.case.completion_gaps()}
 
     def runner(self, action: str, data: dict[str, Any]) -> Runner:
         if action == "terminate":

@@ -370,15 +370,18 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
     replacing an expert who declined, concluding), reassigning a task, the confirmation of a rejection,
     the substitutes pages and every screen of the institution admin, each also submitted invalid."""
     from decimal import Decimal
+    from types import SimpleNamespace
 
     from django.contrib.auth import get_user_model
 
-    from tests.factories import opinion
+    from tests.factories import file_case, opinion
     from transfers import clock
     from transfers.models import Distribution, Institution, PanelSeat, Stage, TransferCase
     from transfers.services import cases as svc
     from transfers.services import panels
     from transfers.services.contracts import ReceiptData, receipt_record
+    from transfers.services.objections import objection_file
+    from transfers.services.reward_notices import current_reward_notice
     from workflows.flow import TransferFlow
     from workflows.selectors import open_tasks_of
     from workflows.services import case_act, panel_walk
@@ -424,6 +427,8 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
     audit.check(page, "my substitutes, submitted empty")
     # the money after publicity: the licence paid by royalties has its contract and a proposed split
     licence = lzu.filter(stage=Stage.IMPLEMENTATION, mode="ordinary_licence").get()
+    draft = file_case(SimpleNamespace(institution=Institution.objects.get(code="LZU"), applicant=tto), by=tto,
+                      title="系统上线前已转化的成果")
     extra = receipt_record(case=licence, by=tto, data=ReceiptData(
         kind="royalty", received_on=clock.china_today(), amount=Decimal("0.5"), payer="甘肃陇原科技发展有限公司"))
     proposed = Distribution.objects.get(receipt__contract__case=licence, status="proposed")
@@ -433,12 +438,32 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
         (f"/cases/{licence.public_id}/receipts/new/", "new receipt"),
         (f"/cases/{licence.public_id}/receipts/{extra.pk}/distribution/", "new distribution"),
         (f"/cases/{licence.public_id}/distributions/{proposed.pk}/adjust/", "adjust distribution"),
+        (f"/cases/{draft.public_id}/import/", "import a transfer approved before the system"),
     ]:
         visit(page, base, path, audit, name)
         page.evaluate("() => document.querySelectorAll('main form input[type=text], main form textarea')"
                       ".forEach(e => { e.value = ''; })")
         submit(page, "main form")
         audit.check(page, f"{name}, submitted empty")
+    # the instalment contract: its second reward notice in publicity receives an objection the officer
+    # answers (an upheld one confirmed first); the first one's payments; the implementation task
+    instalments = lzu.filter(stage=Stage.IMPLEMENTATION, mode="assignment", imported_notice_number="").get()
+    paid, published = Distribution.objects.filter(receipt__contract__case=instalments).order_by("pk")
+    objection_file(notice=current_reward_notice(published), name="李明", organisation="", phone="13919876543",
+                   email="", relation="课题组成员", reasons="本人参与了该成果的现场试验，奖励名单中没有本人。")
+    visit(page, base, f"/cases/{instalments.public_id}/", audit, "case with reward notices")
+    answer = f"/cases/{instalments.public_id}/distributions/{published.pk}/objection/"
+    visit(page, base, answer, audit, "reward objection")
+    submit(page, "main form")
+    audit.check(page, "reward objection, submitted empty")
+    page.check("input[name=outcome][value=uphold]")
+    page.fill("textarea[name=reply]", "异议成立，补充名单。")
+    submit(page, "main form")
+    audit.check(page, "reward objection, confirm uphold")
+    for distribution in (paid, published):
+        visit(page, base, f"/cases/{instalments.public_id}/distributions/{distribution.pk}/payments/", audit,
+              f"payments ({distribution.status})")
+    visit(page, base, f"/work/tasks/{open_tasks_of(instalments).get().pk}/", audit, "implementation task")
     context.close()
 
     context = browser.new_context(locale=language)

@@ -12,6 +12,7 @@ from tests.public.test_notices import to_publicity
 from transfers import clock
 from transfers.models import AuditEvent, Notice, NoticeStatus, Stage
 from transfers.pdf import pdf_text
+from transfers.publicity_clock import ClockRules, publicity_deadline
 from transfers.services import cases as svc
 from transfers.services.rules import rule_pack_new_version
 from workflows.services import case_act
@@ -44,7 +45,8 @@ def test_a_correction_publishes_a_new_version_and_the_old_one_stays_superseded(c
     assert first.status == NoticeStatus.SUPERSEDED and second.status == NoticeStatus.IN_PUBLICITY
     assert second.number == first.number and second.correction_reason.startswith("拟受让方名称")
     # the national pack restarts the clock: the corrected facts get their full 15 days
-    assert second.starts_at == later and second.ends_at > first.ends_at + datetime.timedelta(days=2)
+    full_period = publicity_deadline(later, ClockRules.from_rule_pack(case.applicable_rule_pack)).ends_at
+    assert second.starts_at == later and second.ends_at == full_period and second.ends_at > first.ends_at
     text = pdf_text(second.pdf.open("rb").read()).replace("\n", "")
     assert "甘肃陇原农业科技有限公司" in text and "壹拾伍万元整" in text and "更正说明" in text
     assert second.pdf_sha256 != first.pdf_sha256

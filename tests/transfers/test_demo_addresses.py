@@ -18,7 +18,7 @@ def test_demo_notices_print_the_port_the_demo_is_served_at(settings, capsys):
     published = Notice.objects.exclude(status=NoticeStatus.PENDING)
     assert published.exists() and not Notice.objects.filter(status=NoticeStatus.PENDING).exists()
     assert set(published.values_list("printed_base_url", flat=True)) == {"http://127.0.0.1:8123"}
-    notice = published.filter(status=NoticeStatus.IN_PUBLICITY).first()
+    notice = published.filter(status=NoticeStatus.IN_PUBLICITY, kind="transfer").first()
     with notice.pdf.open("rb") as handle:
         text = pdf_text(handle.read()).replace("\n", "")
     assert f"http://127.0.0.1:8123/notices/{notice.number}/" in text and "127.0.0.1:8000" not in text

@@ -144,6 +144,6 @@ def test_the_tto_head_approves_from_the_task_page(client, world):
     response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "approve", "comment": "同意"})
     assert response.status_code == 302
     distribution.refresh_from_db()
-    assert distribution.status == Distribution.Status.APPROVED and distribution.decision_comment == "同意"
+    assert distribution.status == Distribution.Status.PUBLISHED and distribution.decision_comment == "同意"
     client.force_login(officer)
     assert "审批意见" in client.get(case.get_absolute_url()).content.decode()

@@ -387,7 +387,7 @@ def test_the_tto_head_approves_or_returns_a_distribution_from_a_task(world, cont
     task_execute(task=again, user=head, run=lambda: distribution_decide(
         distribution=distribution, by=head, approve=True))
     distribution.refresh_from_db()
-    assert distribution.status == Distribution.Status.APPROVED
+    assert distribution.status == Distribution.Status.PUBLISHED  # approved, its reward notice public
     actions = list(AuditEvent.objects.filter(case=case).order_by("pk").values_list("action", flat=True))
     assert actions[-4:] == ["propose_distribution", "return_distribution", "adjust_distribution",
                             "approve_distribution"]

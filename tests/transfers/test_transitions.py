@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.factories import assert_flow_agrees, demonstrate, file_case, pdf
+from tests.factories import assert_flow_agrees, demonstrate, file_case, pdf, registered_contract
 from tests.factories import step as walk_step
 from transfers import clock
 from transfers.models import AuditEvent, Stage, TransferCase
@@ -208,7 +208,7 @@ def test_package_case_of_three_achievements_goes_through(world):
     case = case_act(
         case=case,
         user=a.tto_officer,
-        run=lambda: svc.case_complete(case=case, by=a.tto_officer, contract=pdf()),
+        run=lambda: svc.case_complete(case=registered_contract(case), by=a.tto_officer, contract=pdf()),
     )
     assert case.stage == Stage.COMPLETED
     assert case.achievements.count() == 3

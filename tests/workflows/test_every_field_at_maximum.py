@@ -134,7 +134,7 @@ def test_every_field_at_its_maximum_walks_to_the_end(world):
         case=case, by=a.tto_officer, reply="复" * OBJECTION_REPLY_MAX))
     assert case.stage == Stage.PUBLICITY
 
-    # a correction with the longest reason, then the period ends and the contract closes the case
+    # a correction with the longest reason, then the period ends
     corrected = {name: getattr(case, name) for name in CORRECTABLE_FIELDS}
     corrected["counterparty_name"] = full(TransferCase, "counterparty_name", "正")
     case_correct_notice(case=case, by=a.tto_officer, fields=corrected,
@@ -144,20 +144,12 @@ def test_every_field_at_its_maximum_walks_to_the_end(world):
     case = TransferCase.objects.get(pk=case.pk)
     with clock.travel_to(case.publicity_ends_at + datetime.timedelta(hours=1)):
         case = step(a.tto_officer, lambda: svc.case_finish_publicity(case=case, by=a.tto_officer, comment=comment))
-        case = step(a.tto_officer, lambda: svc.case_complete(
-            case=case, by=a.tto_officer, contract=pdf("合" * 200 + ".pdf"), comment=comment))
-    assert case.stage == Stage.COMPLETED
-    assert AuditEvent.objects.filter(case=case).count() >= 10
-    # every notification of the way can be read and mailed
-    assert Notification.objects.filter(case=case).exists()
-    for row in Notification.objects.filter(case=case):
-        assert row.render_subject() and row.render_body()
-    assert all(len(m.subject) < 200 for m in mail.outbox)
+    assert case.stage == Stage.IMPLEMENTATION
 
     # after publicity: the contract, its registration, a receipt with every deduction and the split, every
     # text at its maximum and the largest amount
     signed = clock.china_today()
-    contract_record(case=case, by=a.tto_officer, data=ContractData(
+    contract_record(case=case, by=a.tto_officer, document=pdf("合" * 200 + ".pdf"), data=ContractData(
         counterparty_name=full(Contract, "counterparty_name", "方"), signed_on=signed, term_starts_on=signed,
         payment_kind=PaymentKind.ROYALTY, royalty_base=full(Contract, "royalty_base", "基"),
         royalty_rate_pct=Decimal("99.9999"), amount=MAX_WAN_YUAN))
@@ -176,3 +168,36 @@ def test_every_field_at_its_maximum_walks_to_the_end(world):
     changes = [ShareChange(s.position, s.amount, s.title, s.role) for s in distribution.shares.all()]
     distribution_adjust(distribution=distribution, by=a.tto_officer, changes=changes,
                         reason="调" * longest(Distribution, "adjustment_reason"))
+
+    # approved from the head's task: its reward notice prints every field at its maximum
+    from tests.transfers.test_money_services import approval_task
+    from transfers.services.payments import rewards_pay
+    from transfers.services.reward_notices import current_reward_notice, reward_objection_decide
+    from transfers.services.rewards import distribution_decide
+    from workflows.services import task_execute
+
+    distribution.refresh_from_db()
+    longest_comment = "审" * longest(Distribution, "decision_comment")
+    task_execute(task=approval_task(distribution), user=a.tto_head, run=lambda: distribution_decide(
+        distribution=distribution, by=a.tto_head, approve=True, comment=longest_comment))
+    reward = current_reward_notice(distribution)
+    assert reward.status == NoticeStatus.IN_PUBLICITY and reward.pdf_sha256
+    printed = pdf_text(reward.pdf.open("rb").read()).replace("\n", "")
+    assert full(Distribution, "college_name", "院") in printed and full(Receipt, "payer", "付") in printed
+    objection_file(notice=reward, **objection)
+    reward_objection_decide(distribution=distribution, by=a.tto_officer, upheld=False, reply="复" * 2000)
+    reward = current_reward_notice(distribution)
+    assert reward.status == NoticeStatus.IN_PUBLICITY  # resumed the same day: the same end
+    # the period over, everyone is paid and the case completes
+    with clock.travel_to(max(reward.ends_at, case.publicity_ends_at) + datetime.timedelta(days=1)):
+        rewards_pay(distribution=distribution, by=a.tto_officer, paid_on=clock.china_today(),
+                    positions=[s.position for s in distribution.shares.all()])
+        case = step(a.tto_officer, lambda: svc.case_complete(
+            case=case, by=a.tto_officer, contract=pdf("合" * 200 + ".pdf"), comment=comment))
+    assert case.stage == Stage.COMPLETED
+    assert AuditEvent.objects.filter(case=case).count() >= 10
+    # every notification of the way can be read and mailed
+    assert Notification.objects.filter(case=case).exists()
+    for row in Notification.objects.filter(case=case):
+        assert row.render_subject() and row.render_body()
+    assert all(len(m.subject) < 200 for m in mail.outbox)

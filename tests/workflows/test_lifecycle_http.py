@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.factories import assert_flow_agrees, docx, experts_of, pdf
+from tests.factories import assert_flow_agrees, docx, experts_of, pdf, registered_contract
 from transfers import clock
 from transfers.models import AuditEvent, Stage, TransferCase
 from workflows.selectors import inbox
@@ -182,6 +182,15 @@ def test_full_lifecycle_as_each_role(client, world):
             {"action": "finish", "comment": "公示期满无异议"},
             Stage.IMPLEMENTATION,
         )
+    # completing needs the contract recorded and registered: the task page says what is missing first
+    client.force_login(a.tto_officer)
+    task = inbox(a.tto_officer).get(process__artifact_object_id=case.pk)
+    page = client.get(reverse("workflows:task", args=[task.pk])).content.decode()
+    assert "案件尚不能办结" in page and "合同尚未登记" in page
+    response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "complete", "comment": ""})
+    assert response.status_code == 400 and "合同尚未登记" in response.content.decode()
+    registered_contract(case)
+    assert "可以办结案件" in client.get(reverse("workflows:task", args=[task.pk])).content.decode()
     act(
         client,
         a.tto_officer,
@@ -201,6 +210,8 @@ def test_full_lifecycle_as_each_role(client, world):
         ("complete_demonstration", "decision"),
         ("approve", "publicity"),
         ("finish_publicity", "implementation"),
+        ("record_contract", "implementation"),
+        ("register_contract", "implementation"),
         ("complete", "completed"),
     ]
     timeline = client.get(case.get_absolute_url()).content.decode()

@@ -47,6 +47,11 @@ ACTION_LABELS: dict[str, Any] = {
     "adjust_distribution": _("调整个人奖励金额"),
     "approve_distribution": _("审批同意收益分配方案"),
     "return_distribution": _("退回收益分配方案"),
+    "reward_objection_received": _("收到对奖励公示的异议，奖励公示暂停"),
+    "dismiss_reward_objection": _("奖励公示异议不成立，公示继续"),
+    "uphold_reward_objection": _("奖励公示异议成立，撤销奖励公示并退回分配方案"),
+    "pay_rewards": _("登记奖励发放"),
+    "import_approved": _("导入系统上线前已审批公示的转化"),
     "withdraw": _("撤回"),
     "terminate": _("终止"),
 }

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .. import clock
@@ -24,6 +25,7 @@ from .choices import (
     WITHDRAWABLE_STAGES,
     AchievementKind,
     AttachmentKind,
+    NoticeKind,
     NoticeStatus,
     PriceKind,
     PricingMethod,
@@ -189,6 +191,9 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
     publicity_ends_at = models.DateTimeField(_("公示截止"), null=True, blank=True)
     publicity_paused_at = models.DateTimeField(_("公示暂停时间"), null=True, blank=True)
     closing_reason = models.CharField(_("撤回/终止原因"), max_length=500, blank=True)
+    #: a transfer approved and publicised before this system existed (``services.imports``): the number its
+    #: notice was published under; blank for every case the system published itself
+    imported_notice_number = models.CharField(_("原公示编号"), max_length=40, blank=True)
     #: what the reviewers' search looks in, kept by ``services.filing.refresh_search_text``: the
     #: reference, title and counterparty, the achievements' titles and their inventors' names (one
     #: column to scan instead of three tables, see docs/performance.md)
@@ -200,6 +205,9 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(price_amount__gte=0), name="case_price_not_negative"),
+            # a notice published before the system is imported once per institution
+            models.UniqueConstraint(fields=["institution", "imported_notice_number"],
+                                    condition=~Q(imported_notice_number=""), name="case_imported_notice_once"),
         ]
 
     def __str__(self) -> str:
@@ -263,11 +271,39 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         return (
             self.publicity_ends_at is not None
             and clock.now() >= self.publicity_ends_at
-            and not self.notices.filter(status=NoticeStatus.PENDING).exists()
+            and not self.notices.filter(kind=NoticeKind.TRANSFER, status=NoticeStatus.PENDING).exists()
         )
 
     def has_contract(self) -> bool:
+        """A signed contract's file is among the case's attachments."""
         return self.attachments.filter(kind=AttachmentKind.CONTRACT).exists()
+
+    def completion_gaps(self) -> list[str]:
+        """What still stands between implementation and completion (issue 10): the contract recorded
+        and, unless the institution implements it itself, registered (技术合同认定登记); every receipt
+        so far distributed, its reward notice over and its people paid. Empty: the case may complete."""
+        from .money import Distribution, PaymentKind
+
+        contract = getattr(self, "contract", None)
+        if contract is None:
+            return [str(_("合同尚未登记：请在“合同与收益分配”中登记合同条款和合同文本。"))]
+        gaps = []
+        if contract.payment_kind != PaymentKind.OWN_IMPLEMENTATION and not contract.is_registered:
+            gaps.append(str(_("合同尚未办理技术合同认定登记。")))
+        receipts = list(contract.receipts.select_related("distribution"))
+        undistributed = sum(1 for r in receipts if r.distribution_or_none is None)
+        unpaid = sum(1 for r in receipts if r.distribution_or_none is not None
+                     and r.distribution_or_none.status != Distribution.Status.PAID)
+        if undistributed:
+            gaps.append(ngettext("有 %(n)d 笔收入尚未拟定分配方案。",
+                                 "有 %(n)d 笔收入尚未拟定分配方案。", undistributed) % {"n": undistributed})
+        if unpaid:
+            gaps.append(ngettext("有 %(n)d 份分配方案尚未公示期满并发放奖励。",
+                                 "有 %(n)d 份分配方案尚未公示期满并发放奖励。", unpaid) % {"n": unpaid})
+        return gaps
+
+    def may_complete(self) -> bool:
+        return not self.completion_gaps()
 
     # ---- transitions (called only by transfers.services) ----------------------------------
 
@@ -280,6 +316,21 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
     )
     def submit(self) -> None:
         """发起: the applicant or TTO files the case for preliminary review."""
+
+    @transition(
+        field=stage,
+        source=Stage.DRAFT,
+        target=Stage.IMPLEMENTATION,
+        conditions=[has_achievements_with_full_shares],
+        permission=_role_permission(Role.TTO_OFFICER),
+    )
+    def import_approved(self) -> None:
+        """A transfer approved and publicised before this system existed (``services.imports``): its
+        decision and notice recorded as they happened, it continues in 实施; never republished."""
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.imported_notice_number)
 
     @transition(
         field=stage,
@@ -400,11 +451,12 @@ class TransferCase(ConcurrentTransitionMixin, models.Model):
         field=stage,
         source=Stage.IMPLEMENTATION,
         target=Stage.COMPLETED,
-        conditions=[has_contract],
+        conditions=[may_complete],
         permission=_role_permission(Role.TTO_OFFICER),
     )
     def complete(self) -> None:
-        """The transfer is implemented (the signed contract is on file)."""
+        """The transfer is implemented: the contract is recorded and registered, and the rewards of the
+        income received so far are published and paid (``completion_gaps``)."""
 
     @transition(
         field=stage,

@@ -93,6 +93,7 @@ class AttachmentKind(models.TextChoices):
     CONTRACT = "contract", _("合同")
     REGISTRATION_CERTIFICATE = "registration_certificate", _("技术合同认定登记证明")
     VOUCHER = "voucher", _("收款凭证")
+    IMPORTED_NOTICE = "imported_notice", _("原公示文件（系统上线前）")
     OTHER = "other", _("其他")
 
 

@@ -29,6 +29,9 @@ class Notice(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="notices")
     case = models.ForeignKey(TransferCase, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("公示类型"), max_length=20, choices=NoticeKind.choices, default=NoticeKind.TRANSFER)
+    #: a reward notice publishes one distribution (its versions share it); a transfer notice has none
+    distribution = models.ForeignKey("transfers.Distribution", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="notices")
     number = models.CharField(_("公示编号"), max_length=40, db_index=True)
     year = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
@@ -44,6 +47,8 @@ class Notice(models.Model):
     calendar_fallback_years = models.JSONField(_("按推定日历计算的年份"), default=list, blank=True)
     #: the address printed in the PDF and its QR code (``PUBLIC_BASE_URL`` at rendering)
     printed_base_url = models.CharField(_("印制的公示网址"), max_length=200, blank=True)
+    #: a reward notice suspended by an objection: when its clock stopped (a transfer notice's is the case's)
+    paused_at = models.DateTimeField(null=True, blank=True)
     correction_reason = models.CharField(_("更正原因"), max_length=200, blank=True)
     withdrawal_reason = models.CharField(_("撤销原因"), max_length=500, blank=True)
     pdf = models.FileField(upload_to=notice_pdf_path, blank=True)
@@ -93,9 +98,37 @@ class Notice(models.Model):
         return self.status == NoticeStatus.IN_PUBLICITY and clock.now() >= self.ends_at
 
     @property
+    def rule_pack(self) -> Any:
+        """The rules it follows: a reward notice's are the version its distribution applied, a transfer
+        notice's the version its case pinned."""
+        if self.is_reward and self.distribution is not None:
+            return self.distribution.rule_pack
+        return self.case.applicable_rule_pack
+
+    def clock_rules(self) -> Any:
+        """How its period counts (a reward notice: the institution's own period, no 15-day floor)."""
+        from ..publicity_clock import ClockRules
+
+        if self.is_reward:
+            return ClockRules.for_rewards(self.rule_pack)
+        return ClockRules.from_rule_pack(self.rule_pack)
+
+    @property
+    def is_reward(self) -> bool:
+        return self.kind == NoticeKind.REWARD
+
+    @property
+    def body_template(self) -> str:
+        """The notice's text, shared by its page and its PDF."""
+        return "public/_reward_body.html" if self.is_reward else "public/_notice_body.html"
+
+    @property
     def public_status(self) -> str:
-        """The status the public reads, as the clock makes it now (a code of ``PUBLIC_STATUS_LABELS``)."""
-        return PERIOD_OVER if self.period_over else self.status
+        """The status the public reads, as the clock makes it now (a code of ``PUBLIC_STATUS_LABELS``):
+        a reward notice whose period is over has ended (no case waits to move on)."""
+        if self.period_over:
+            return NoticeStatus.ENDED if self.is_reward else PERIOD_OVER
+        return self.status
 
     @property
     def public_status_label(self) -> str:

@@ -57,6 +57,14 @@ class RulePack(models.Model):
     main_contributor_floor_pct = models.DecimalField(
         _("主要贡献人员奖励份额下限（%）"), max_digits=5, decimal_places=2, default=Decimal("50")
     )
+    #: a reward notice's period is the institution's own rule (real ones: 5 working days, or 7 days);
+    #: the 15-day floor of 国发〔2016〕16号 is for transfer notices
+    reward_publicity_days = models.PositiveIntegerField(
+        _("奖励公示期（天）"),
+        validators=[MinValueValidator(1, message=_("奖励公示期至少为1天。"))],
+        default=5,
+    )
+    reward_publicity_working_days = models.BooleanField(_("奖励公示期按工作日计算"), default=True)
     clauses = models.JSONField(_("依据条款"), default=dict, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
 
@@ -66,6 +74,7 @@ class RulePack(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="rulepack_code_version_unique"),
             models.CheckConstraint(condition=Q(publicity_days__gte=15), name="rulepack_publicity_floor"),
+            models.CheckConstraint(condition=Q(reward_publicity_days__gte=1), name="rulepack_reward_publicity_floor"),
         ]
         ordering = ["code", "-version"]
 

@@ -73,7 +73,7 @@ OBJECTOR_READERS = (Role.TTO_OFFICER, Role.INSTITUTION_ADMIN)
 def notice_public_replies(notice: Any) -> list[Objection]:
     """The answered objections of every version of a notice's number (one filed on v1 is answered
     while v2 is current), where the case's rule pack publishes replies; never who objected."""
-    if not notice.case.applicable_rule_pack.publish_objection_replies:
+    if not notice.rule_pack.publish_objection_replies:
         return []
     answered = Objection.objects.filter(notice__number=notice.number).exclude(outcome=Objection.Outcome.PENDING)
     return list(answered.only("outcome", "reply", "replied_at", "confirmation", "filed_at").order_by("filed_at"))
@@ -148,7 +148,7 @@ def notice_public_with_status(status: str) -> QuerySet[Any]:
     notice whose period is over reads ``period_over`` before the closing job runs); superseded
     versions only when asked for."""
     from .. import clock
-    from ..models import PERIOD_OVER, PUBLIC_STATUSES, NoticeStatus
+    from ..models import PERIOD_OVER, PUBLIC_STATUSES, NoticeKind, NoticeStatus
 
     notices = notice_public_list()
     if status == NoticeStatus.SUPERSEDED:
@@ -156,8 +156,11 @@ def notice_public_with_status(status: str) -> QuerySet[Any]:
     notices = notices.exclude(status=NoticeStatus.SUPERSEDED)
     if status == NoticeStatus.IN_PUBLICITY:
         return notices.filter(status=status, ends_at__gt=clock.now())
-    if status == PERIOD_OVER:
-        return notices.filter(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now())
+    over = Q(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now())
+    if status == PERIOD_OVER:  # a reward notice whose period is over has ended (``Notice.public_status``)
+        return notices.filter(over).exclude(kind=NoticeKind.REWARD)
+    if status == NoticeStatus.ENDED:
+        return notices.filter(Q(status=status) | (over & Q(kind=NoticeKind.REWARD)))
     if status in PUBLIC_STATUSES:
         return notices.filter(status=status)
     return notices

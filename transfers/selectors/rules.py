@@ -29,6 +29,8 @@ RULES: list[tuple[str, Any]] = [
     ("correction_restarts_clock", OBJECTION_PROCEDURE),
     ("publish_objection_replies", OBJECTION_PROCEDURE),
     ("expert_quorum", INSTITUTION_RULE),
+    ("reward_publicity_days", INSTITUTION_RULE),
+    ("reward_publicity_working_days", INSTITUTION_RULE),
     ("reward_floor_transfer_pct", None),
     ("reward_floor_equity_pct", None),
     ("reward_floor_profit_pct", None),
@@ -44,6 +46,9 @@ def _value(pack: RulePack, name: str) -> str:
         return f"{value.normalize():f}%"
     if name == "publicity_days":
         unit = _("个工作日") if pack.publicity_working_days else _("日")
+        return f"{value} {unit}"
+    if name == "reward_publicity_days":
+        unit = _("个工作日") if pack.reward_publicity_working_days else _("日")
         return f"{value} {unit}"
     if name == "publicity_closing_time":
         return _("%(time)s（北京时间）") % {"time": value.strftime("%H:%M")}

@@ -40,6 +40,7 @@ from ..models import (
     AuditEvent,
     CaseRevision,
     Decision,
+    NoticeKind,
     Objection,
     Stage,
     TransferCase,
@@ -47,7 +48,7 @@ from ..models import (
 )
 from ..publicity_clock import ClockRules, publicity_deadline, resume_deadline, working_deadline
 from ..validators import MAX_WAN_YUAN
-from ..wording import long_datetime
+from ..wording import join_sentences, long_datetime
 from .attachments import attachment_store
 from .errors import ActionRefused
 from .locking import lock_case
@@ -58,12 +59,13 @@ from .snapshots import case_snapshot
 CONDITION_MESSAGES: dict[str, Promise] = {
     "submit": gettext_lazy("请至少选择一项成果，并确保每项成果的完成人份额合计为 100%。"),
     "resubmit": gettext_lazy("请确保每项成果的完成人份额合计为 100%。"),
+    "import_approved": gettext_lazy("请至少选择一项成果，并确保每项成果的完成人份额合计为 100%。"),
     "complete_assessment": gettext_lazy("请填写评估值或上传评估报告。"),
     "complete_demonstration": gettext_lazy("论证专家组尚未得出通过的结论。"),
     "approve": gettext_lazy("请完整填写决策机构、决策日期并上传会议纪要。"),
     "reject": gettext_lazy("请完整填写决策机构、决策日期并上传会议纪要。"),
     "finish_publicity": gettext_lazy("公示期尚未届满，不能结束公示。"),
-    "complete": gettext_lazy("请先上传已签订的合同。"),
+    "complete": gettext_lazy("合同尚未登记，或已到账收入的奖励尚未公示并发放。"),
 }
 
 
@@ -498,7 +500,8 @@ def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str 
 
 def _resolve_objections(case: TransferCase, outcome: str, reply: str) -> None:
     """Every pending objection of the case's notices gets the outcome and the written reply."""
-    Objection.objects.filter(notice__case=case, outcome=Objection.Outcome.PENDING).update(
+    Objection.objects.filter(notice__case=case, notice__kind=NoticeKind.TRANSFER,
+                             outcome=Objection.Outcome.PENDING).update(
         outcome=outcome, reply=reply, replied_at=clock.now()
     )
 
@@ -540,10 +543,15 @@ def case_complete(
     comment: str = "",
     ip: str | None = None,
 ) -> TransferCase:
-    """Close the case once the signed contract is on file (uploaded here or earlier)."""
+    """Close the case once its contract is recorded and registered and the rewards of the income so far
+    are published and paid (``TransferCase.completion_gaps``, refused naming each gap); a signed copy
+    uploaded here is kept among the case's files."""
     with transaction.atomic():
         locked = lock_case(case)
         _guard(locked, "complete", by)
+        gaps = locked.completion_gaps()
+        if gaps:
+            raise ActionRefused(_("案件尚不能办结：%(gaps)s") % {"gaps": join_sentences(gaps)}, code="not_complete")
         if contract is not None:
             attachment_store(case=locked, by=by, kind=AttachmentKind.CONTRACT, upload=contract)
         return _fire(locked, "complete", by=by, comment=comment, ip=ip)

@@ -230,7 +230,7 @@ def contract_record(
         if document is None and (contract is None or contract.document_id is None) and not locked.has_contract():
             raise ActionRefused(_("请上传合同文本。"), code="document_required")
         if contract is None:
-            contract = Contract(case=locked, created_by=by, created_at=clock.now())
+            contract = Contract(case=locked, created_by=by, created_at=clock.now(), imported=locked.is_imported)
         for name, value in fields.items():
             setattr(contract, name, value)
         if document is not None:

@@ -162,7 +162,7 @@ def search_text(title: str, content: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _require_public_address() -> None:
+def require_public_address() -> None:
     problem = printable_base_url_problem()
     if problem:
         raise ActionRefused(
@@ -178,32 +178,34 @@ def _issue(case: TransferCase, *, kind: str, number: str, year: int, sequence: i
     once the caller's transaction has committed."""
     assert case.publicity_started_at is not None
     assert case.publicity_ends_at is not None
-    _require_public_address()
+    require_public_address()
     if pending_notice(case) is not None:
         raise ActionRefused(_("上一版公示文件尚在生成中，请稍后再试。"), code="notice_pending")
     title, content = _title(case), notice_content(case)
+    return store_pending(case=case, kind=kind, number=number, year=year, sequence=sequence, version=version,
+                         title=title, content=content, search=search_text(title, content),
+                         starts_at=case.publicity_started_at, ends_at=case.publicity_ends_at,
+                         fallback_years=fallback_years, correction_reason=correction_reason)
+
+
+def store_pending(*, case: TransferCase, title: str, content: dict[str, Any], search: str, fallback_years: Any,
+                  **fields: Any) -> Notice:
+    """Store a numbered, frozen version as pending (no public page shows it) and render it once the
+    caller's transaction has committed. ``fields``: kind, number, year, sequence, version, starts_at,
+    ends_at, correction_reason and, for a reward notice, its distribution."""
     notice = Notice.objects.create(
-        institution=case.institution,
-        case=case,
-        kind=kind,
-        number=number,
-        year=year,
-        sequence=sequence,
-        version=version,
-        status=NoticeStatus.PENDING,
-        title=title,
-        content=content,
-        search_text=search_text(title, content),
-        issued_at=clock.now(),
-        starts_at=case.publicity_started_at,
-        ends_at=case.publicity_ends_at,
-        calendar_fallback_years=list(fallback_years),
-        correction_reason=correction_reason,
-        updated_at=clock.now(),
+        institution=case.institution, case=case, status=NoticeStatus.PENDING, title=title, content=content,
+        search_text=search, issued_at=clock.now(), calendar_fallback_years=list(fallback_years),
+        updated_at=clock.now(), **fields,
     )
+    queue_render(notice)
+    return notice
+
+
+def queue_render(notice: Notice) -> None:
+    """Render the pending version once the transaction that issued it has committed."""
     pk = notice.pk
     transaction.on_commit(lambda: notice_render(notice_pk=pk), robust=True)
-    return notice
 
 
 def notice_publish(*, case: TransferCase, fallback_years: Any = ()) -> Notice:
@@ -249,7 +251,14 @@ def current_notice(case: TransferCase, *, lock: bool = False) -> Notice | None:
 
 
 def pending_notice(case: TransferCase) -> Notice | None:
-    return Notice.objects.filter(case=case, status=NoticeStatus.PENDING).order_by("-pk").first()
+    """The case's transfer notice version still rendering (a reward notice's is its distribution's)."""
+    return (Notice.objects.filter(case=case, kind=NoticeKind.TRANSFER, status=NoticeStatus.PENDING)
+            .order_by("-pk").first())
+
+
+def pending_notice_of(distribution: Any) -> Notice | None:
+    """The distribution's reward notice version still rendering."""
+    return Notice.objects.filter(distribution=distribution, status=NoticeStatus.PENDING).order_by("-pk").first()
 
 
 def _sync_dates(notice: Notice) -> None:
@@ -286,7 +295,12 @@ def notice_render(*, notice_pk: int) -> Notice | None:
     if printable_base_url_problem():
         logger.error("notice %s not rendered: PUBLIC_BASE_URL is unset or local", notice.number)
         return notice
-    _sync_dates(notice)
+    if notice.is_reward:
+        from .reward_notices import sync_reward_dates
+
+        sync_reward_dates(notice)
+    else:
+        _sync_dates(notice)
     base_url = public_base_url()
     data = render_notice_pdf(notice, base_url=base_url)
     with transaction.atomic():
@@ -296,7 +310,7 @@ def notice_render(*, notice_pk: int) -> Notice | None:
         if locked.status != NoticeStatus.PENDING:
             return locked
         if (locked.starts_at, locked.ends_at) != (notice.starts_at, notice.ends_at) or (
-            case.stage == Stage.PUBLICITY
+            not locked.is_reward and case.stage == Stage.PUBLICITY
             and (case.publicity_started_at, case.publicity_ends_at) != (locked.starts_at, locked.ends_at)
         ):
             return locked  # its period moved while it rendered: the next retry renders the new one
@@ -305,7 +319,12 @@ def notice_render(*, notice_pk: int) -> Notice | None:
         locked.printed_base_url = base_url
         # a case that left publicity while its notice rendered (withdrawn, terminated): the notice is
         # published withdrawn, with the reason recorded when it left (``notice_follow_case``)
-        locked.status = STATUS_OF_STAGE.get(Stage(case.stage), NoticeStatus.WITHDRAWN)
+        if locked.is_reward:  # its own period: the case's stage says nothing of it
+            from .reward_notices import reward_notice_published
+
+            locked.status = reward_notice_published(locked)
+        else:
+            locked.status = STATUS_OF_STAGE.get(Stage(case.stage), NoticeStatus.WITHDRAWN)
         locked.updated_at = clock.now()
         locked.save()
         # the version it corrects is superseded; a withdrawn or ended one keeps what it says
@@ -315,19 +334,24 @@ def notice_render(*, notice_pk: int) -> Notice | None:
         return locked
 
 
+def _any_pending(case: TransferCase) -> Notice | None:
+    """The case's first version still rendering, of any kind (a transfer notice, or a reward notice)."""
+    return Notice.objects.filter(case=case, status=NoticeStatus.PENDING).order_by("pk").first()
+
+
 def may_retry_notice(case: TransferCase, user: Any) -> bool:
     """A TTO officer of the case's institution may render again a notice still pending."""
-    return permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]) and pending_notice(case) is not None
+    return permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]) and _any_pending(case) is not None
 
 
 def notice_retry(*, case: TransferCase, by: Any) -> Notice | None:
     """The TTO officer retries a notice whose rendering failed (the case page offers it)."""
     if not permissions.has_role(by, case.institution_id, [Role.TTO_OFFICER]):
         raise ActionRefused(_("只有技术转移办公室专员可以重新生成公示文件。"), code="forbidden")
-    notice = pending_notice(case)
+    notice = _any_pending(case)
     if notice is None:
         raise ActionRefused(_("本案没有待生成的公示文件。"), code="no_pending_notice")
-    _require_public_address()
+    require_public_address()
     try:
         published = notice_render(notice_pk=notice.pk)
     except Exception as exc:  # the renderer's failure is reported, the version stays pending

@@ -16,6 +16,7 @@ from .attachments import check_upload
 from .cases import case_raise_objection, limit_text, require_text
 from .errors import ActionRefused
 from .locking import lock_case
+from .reward_notices import reward_objection_received
 
 EVIDENCE_KINDS = {"pdf", "png", "jpeg"}
 
@@ -32,7 +33,8 @@ def objection_file(
     evidence: UploadedFile | None = None,
     ip: str | None = None,
 ) -> Objection:
-    """File an objection against a notice in publicity; the case goes to objection review."""
+    """File an objection against a notice in publicity: a transfer notice's case goes to objection
+    review; a reward notice is suspended on its own."""
     if evidence is not None:
         check_upload(evidence, allowed=EVIDENCE_KINDS)
     name = require_text(name, gettext_lazy("姓名"), max_length=100)
@@ -61,9 +63,12 @@ def objection_file(
             filed_at=clock.now(),
         )
         objection.save()
-        case_raise_objection(
-            case=notice.case, by=None, note="objection_received", note_params={"number": objection.confirmation}
-        )
+        if notice.is_reward:  # the reward notice stops; the case stays where it is
+            reward_objection_received(notice, confirmation=objection.confirmation)
+        else:
+            case_raise_objection(
+                case=notice.case, by=None, note="objection_received", note_params={"number": objection.confirmation}
+            )
         events.emit(events.ObjectionFiled(objection=objection))
         if evidence is not None:
             # written last: nothing that can still fail in this transaction leaves a file behind

@@ -360,4 +360,8 @@ def distribution_decide(
         distribution.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
         record_audit(locked, by=by, action="approve_distribution" if approve else "return_distribution",
                      from_stage=locked.stage, comment=comment, ip=ip)
+        if approve:  # its reward notice is numbered and frozen now, public once its PDF is rendered
+            from .reward_notices import reward_notice_publish
+
+            reward_notice_publish(distribution=distribution)
         return locked

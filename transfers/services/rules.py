@@ -34,6 +34,8 @@ EDITABLE_FIELDS = (
     "reward_floor_equity_pct",
     "reward_floor_profit_pct",
     "main_contributor_floor_pct",
+    "reward_publicity_days",
+    "reward_publicity_working_days",
     "clauses",
 )
 
@@ -77,6 +79,7 @@ LEGAL_FLOORS: dict[str, Bounds] = {
         "%",
     ),
     "expert_quorum": Bounds(Decimal("1"), Decimal("50")),
+    "reward_publicity_days": Bounds(Decimal("1"), Decimal("60")),
 }
 
 #: a stage's working days (an internal rule; the day of entry not counted)

@@ -13,7 +13,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .. import wording
-from ..models import AchievementKind, PriceKind, PricingMethod, TransferMode, Valuation
+from ..models import (
+    AchievementKind,
+    DeductionKind,
+    PaymentKind,
+    PriceKind,
+    PricingMethod,
+    ReceiptKind,
+    TransferMode,
+    Valuation,
+)
 from ..validators import format_wan_yuan, wan_yuan_to_capitals
 
 register = template.Library()
@@ -28,9 +37,16 @@ def person(user: Any) -> str:
 @register.filter
 def pool(amount: Any, kind: str) -> str:
     """What a distribution splits: money (万元), or for an equity grant the shares themselves."""
+    if amount in (None, ""):
+        return ""
     if kind == "equity":
-        return _("%(amount)s 万股（出资额）") % {"amount": format_wan_yuan(amount)}
+        return _("%(amount)s 万股（出资额）") % {"amount": format_wan_yuan(Decimal(str(amount)))}
     return wording.money(amount)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    return wording.percent(value)
 
 
 @register.filter
@@ -49,6 +65,9 @@ FROZEN_CHOICES: dict[str, Any] = {
     "price_kind": PriceKind,
     "pricing_method": PricingMethod,
     "valuation_method": Valuation.Method,
+    "payment_kind": PaymentKind,
+    "receipt_kind": ReceiptKind,
+    "deduction": DeductionKind,
 }
 
 

@@ -42,8 +42,11 @@ from transfers.services.contracts import (
 )
 from transfers.services.corrections import case_correct_notice
 from transfers.services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData, case_file
+from transfers.services.imports import ImportData, case_import
 from transfers.services.objections import objection_file
 from transfers.services.panels import OpinionData
+from transfers.services.payments import rewards_pay
+from transfers.services.reward_notices import current_reward_notice, reward_notices_close_due
 from transfers.services.rewards import (
     Ratios,
     ShareChange,
@@ -122,8 +125,8 @@ TITLES = [
 
 #: the stage each demo case is walked to (the first is filed long ago, so publicity could end)
 TARGETS = [
-    Stage.COMPLETED,
-    Stage.IMPLEMENTATION,
+    Stage.IMPLEMENTATION,  # paid in instalments: one reward notice over and paid, one in publicity
+    Stage.IMPLEMENTATION,  # a licence paid by royalties: the first royalty's split awaits approval
     Stage.TERMINATED,
     Stage.PUBLICITY,
     Stage.OBJECTION_REVIEW,
@@ -135,10 +138,11 @@ TARGETS = [
     Stage.REJECTED,
     Stage.WITHDRAWN,
     Stage.DRAFT,
+    Stage.COMPLETED,  # paid at once, its reward published and paid, the case closed
     Stage.IMPLEMENTATION,  # an investment: the achievement's value as shares of a company
 ]
-#: the demo case transferred by investment (作价投资), the last one
-EQUITY_INDEX = len(TARGETS) - 1
+#: the demo case paid in instalments, the one paid by royalties, and the one transferred by investment (作价投资)
+INSTALMENT_INDEX, ROYALTY_INDEX, EQUITY_INDEX = 0, 1, len(TARGETS) - 1
 
 
 def demo_pdf(title: str) -> SimpleUploadedFile:
@@ -252,90 +256,183 @@ class Command(BaseCommand):
             moment = start + datetime.timedelta(days=index)
             if target in (Stage.PUBLICITY, Stage.OBJECTION_REVIEW):
                 moment = timezone.now() - datetime.timedelta(days=8)  # publicity still running today
+            if target == Stage.COMPLETED:
+                moment = start  # early enough for its reward notice to be over and paid
             with clock.travel_to(moment):
                 case = self._file(institution, users, index)
-            self._walk(case, target, users, moment)
+            # a case completes once its money is done (``TransferCase.completion_gaps``): walked to 实施 first
+            self._walk(case, Stage.IMPLEMENTATION if target == Stage.COMPLETED else target, users, moment)
             if target == Stage.PUBLICITY:
                 with clock.travel_to(moment + datetime.timedelta(days=6)):
                     self._correct(case, users[Role.TTO_OFFICER])
-            if target == Stage.COMPLETED:
-                self._instalments_paid(case, users[Role.TTO_OFFICER], users[Role.TTO_HEAD])
-            if target == Stage.IMPLEMENTATION and index == EQUITY_INDEX:
-                self._equity_granted(case, users[Role.TTO_OFFICER])
-            elif target == Stage.IMPLEMENTATION:
-                self._first_royalty(case, users[Role.TTO_OFFICER])
+            tto, head = users[Role.TTO_OFFICER], users[Role.TTO_HEAD]
+            if index == INSTALMENT_INDEX:
+                self._instalments_paid(case, tto, head)
+            elif index == ROYALTY_INDEX:
+                self._first_royalty(case, tto)
+            elif index == EQUITY_INDEX:
+                self._equity_granted(case, tto)
+            elif target == Stage.COMPLETED:
+                self._paid_at_once(case, tto, head)
+        self._imported(institution, users)
+
+    def _imported(self, institution: Institution, users: dict[str, Any]) -> None:
+        """A transfer approved and publicised in 2024, before the system: imported, its contract registered
+        and its first payment received (its split not yet proposed)."""
+        tto = users[Role.TTO_OFFICER]
+        achievement = self._achievement(institution, len(TARGETS), 3, users[Role.APPLICANT])
+        case = case_file(institution=institution, by=tto, existing=[], new=[achievement], attachments=[],
+                         fields={"title": "荞麦深加工技术转让（2024年已公示）", "mode": "assignment",
+                                 "counterparty_name": "甘肃陇原食品有限公司", "pricing_method": "negotiated",
+                                 "price_kind": "lump_sum", "price_amount": Decimal("6"), "price_terms": ""})
+        number = f"{institution.name[:2]}科转〔2024〕7号"
+        case = case_import(case=case, by=tto, minutes=demo_pdf("校长办公会会议纪要（2024年）"),
+                           notice_file=demo_pdf("科技成果转化公示（2024年）"),
+                           comment="系统上线前已审批并公示，补录以便登记收入和奖励。",
+                           data=ImportData(decision_body="校长办公会", decided_on=datetime.date(2024, 4, 8),
+                                           notice_number=number, publicity_started_on=datetime.date(2024, 4, 10),
+                                           publicity_ended_on=datetime.date(2024, 4, 25)))
+        signed = datetime.date(2024, 5, 6)
+        contract_record(case=case, by=tto, document=demo_pdf("技术转让合同（2024年）"), data=ContractData(
+            counterparty_name="甘肃陇原食品有限公司", signed_on=signed, term_starts_on=signed,
+            term_ends_on=signed + datetime.timedelta(days=365 * 3), payment_kind=PaymentKind.INSTALMENTS,
+            amount=Decimal("6"), instalments=[(datetime.date(2024, 6, 1), Decimal("3")),
+                                              (datetime.date(2025, 6, 1), Decimal("3"))]))
+        contract_register(case=case, by=tto, number="6201010000240042", registered_on=datetime.date(2024, 5, 20),
+                          registry="甘肃省技术市场管理办公室", certificate=demo_pdf("技术合同认定登记证明（2024年）"))
+        receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
+            kind=ReceiptKind.PAYMENT, received_on=datetime.date(2024, 6, 3), amount=Decimal("3"),
+            payer="甘肃陇原食品有限公司", deductions=[DeductionData("taxes", Decimal("0.18"))]))
 
     @staticmethod
-    def _instalments_paid(case: TransferCase, tto: Any, head: Any) -> None:
-        """An assignment paid in two instalments, registered, both received and distributed: the first
-        approved by the TTO head as proposed, the second adjusted by the officer and awaiting approval."""
+    def _on(day: datetime.date, hour: int = 10) -> Any:
+        """Act on ``day`` (at ``hour`` in China), never later than a minute ago."""
+        moment = datetime.datetime.combine(day, datetime.time(hour), tzinfo=clock.CHINA)
+        return clock.travel_to(min(moment, timezone.now() - datetime.timedelta(minutes=1)))
+
+    @staticmethod
+    def _signed(case: TransferCase, days: int) -> datetime.date:
+        """The contract's date: ``days`` after publicity ended, never after today."""
         case = TransferCase.objects.get(pk=case.pk)
         assert case.publicity_ends_at is not None
-        signed = min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=2), clock.china_today())
-        contract_record(case=case, by=tto, data=ContractData(
-            counterparty_name=case.counterparty_name, signed_on=signed, term_starts_on=signed,
-            term_ends_on=signed + datetime.timedelta(days=365 * 5), payment_kind=PaymentKind.INSTALMENTS,
-            amount=Decimal("4"), instalments=[(signed + datetime.timedelta(days=10), Decimal("2.5")),
-                                              (signed + datetime.timedelta(days=30), Decimal("1.5"))]))
+        return min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=days), clock.china_today())
+
+    @staticmethod
+    def _approve(distribution: Any, head: Any) -> Any:
+        """The TTO head approves from the task in their queue; the reward notice is published."""
+        task = Task.objects.get(flow_task=RewardFlow.approve_distribution, process__seed_object_id=distribution.pk,
+                                status=STATUS.NEW)
+        task_execute(task=task, user=head, run=partial(distribution_decide, distribution=distribution, by=head,
+                                                        approve=True, comment="同意按此方案分配。"))
+        return current_reward_notice(distribution)
+
+    @classmethod
+    def _received_and_paid(cls, receipt: Any, tto: Any, head: Any, ratios: Ratios) -> datetime.date:
+        """A receipt distributed the day after it came in, its reward notice published, and everyone paid
+        the working day after the notice's period ended (all in the past)."""
+        with cls._on(receipt.received_on + datetime.timedelta(days=1)):
+            distribution = distribution_propose(receipt=receipt, by=tto, ratios=ratios)
+            notice = cls._approve(distribution, head)
+        assert notice is not None
+        payday = clock.in_china(notice.ends_at).date() + datetime.timedelta(days=1)
+        with cls._on(payday):
+            rewards_pay(distribution=distribution, by=tto, positions=[s.position for s in distribution.shares.all()],
+                        paid_on=clock.china_today())
+            reward_notices_close_due()
+        return payday
+
+    @classmethod
+    def _instalments_paid(cls, case: TransferCase, tto: Any, head: Any) -> None:
+        """An assignment paid in two instalments, registered, both received and distributed: the first
+        reward notice is over and its people paid; the second split, adjusted by the officer, approved and
+        in publicity now."""
+        signed = cls._signed(case, 2)
+
         def day(n: int) -> datetime.date:  # n days after signing, never after today
             return min(signed + datetime.timedelta(days=n), clock.china_today())
 
-        contract_register(case=case, by=tto, number="6201010000260017", registered_on=day(5),
-                          registry="甘肃省技术市场管理办公室", certificate=demo_pdf("技术合同认定登记证明"))
-        ratios = Ratios(Decimal("70"), Decimal("20"), Decimal("10"), "地质科学与矿产资源学院")
-        for n, (days, amount, deductions) in enumerate([
-            (10, "2.5", [DeductionData("valuation_fee", Decimal("0.3"), "资产评估报告"),
-                         DeductionData("taxes", Decimal("0.15"))]),
-            (30, "1.5", [DeductionData("patent_fees", Decimal("0.0950"), "发明专利第3年年费"),
-                         DeductionData("taxes", Decimal("0.09"))]),
-        ]):
-            receipt = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
-                kind=ReceiptKind.PAYMENT, received_on=day(days), amount=Decimal(amount),
-                payer=case.counterparty_name, deductions=deductions))
-            distribution = distribution_propose(receipt=receipt, by=tto, ratios=ratios)
-            if n == 0:
-                task = Task.objects.get(flow_task=RewardFlow.approve_distribution,
-                                        process__seed_object_id=distribution.pk, status=STATUS.NEW)
-                task_execute(task=task, user=head, run=partial(
-                    distribution_decide, distribution=distribution, by=head, approve=True,
-                    comment="同意按此方案分配。"))
-            if n == 1:
-                shares = list(distribution.shares.all())
-                changes = [ShareChange(s.position, s.amount, "教授" if s.is_main_contributor else "副教授",
-                                       "专利发明人") for s in shares]
-                distribution_adjust(distribution=distribution, by=tto, changes=changes,
-                                    reason="补充获奖人员职称和角色。")
-
-    @staticmethod
-    def _equity_granted(case: TransferCase, tto: Any) -> None:
-        """An investment: the company's shares granted for the achievement, 70% of them proposed for the team."""
-        case = TransferCase.objects.get(pk=case.pk)
-        assert case.publicity_ends_at is not None
-        signed = min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=3), clock.china_today())
-        contract_record(case=case, by=tto, document=demo_pdf("技术作价投资协议"), data=ContractData(
-            counterparty_name="甘肃陇原新材料科技有限公司", signed_on=signed, term_starts_on=signed,
-            payment_kind=PaymentKind.EQUITY, equity_company="甘肃陇原新材料科技有限公司",
-            equity_shares=Decimal("120"), equity_valuation=Decimal("120")))
-        grant = receipt_record(case=case, by=tto, voucher=demo_pdf("工商变更登记通知书"), data=ReceiptData(
-            kind=ReceiptKind.EQUITY, received_on=min(signed + datetime.timedelta(days=7), clock.china_today()),
-            amount=Decimal("120"), shares=Decimal("120"), payer="甘肃陇原新材料科技有限公司"))
-        distribution_propose(receipt=grant, by=tto, ratios=Ratios(Decimal("70"), Decimal("30")))
-
-    @staticmethod
-    def _first_royalty(case: TransferCase, tto: Any) -> None:
-        """A licence paid by royalties: the contract, and its first royalty with a proposed split."""
-        case = TransferCase.objects.get(pk=case.pk)
-        assert case.publicity_ends_at is not None
-        signed = min(clock.in_china(case.publicity_ends_at).date() + datetime.timedelta(days=1), clock.china_today())
-        contract_record(case=case, by=tto, document=demo_pdf("技术许可合同"), data=ContractData(
+        with cls._on(signed):
+            contract_record(case=case, by=tto, document=demo_pdf("技术转让合同"), data=ContractData(
             counterparty_name=case.counterparty_name, signed_on=signed, term_starts_on=signed,
-            term_ends_on=signed + datetime.timedelta(days=365 * 5), payment_kind=PaymentKind.ROYALTY,
-            royalty_base="产品销售净利润", royalty_rate_pct=Decimal("30")))
-        royalty = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
-            kind=ReceiptKind.ROYALTY, received_on=min(signed + datetime.timedelta(days=20), clock.china_today()),
-            amount=Decimal("1.8653"), payer=case.counterparty_name,
-            deductions=[DeductionData("taxes", Decimal("0.1119"), "增值税及附加")]))
-        distribution_propose(receipt=royalty, by=tto, ratios=Ratios(Decimal("60"), Decimal("40")))
+            term_ends_on=signed + datetime.timedelta(days=365 * 5), payment_kind=PaymentKind.INSTALMENTS,
+                amount=Decimal("4"), instalments=[(signed + datetime.timedelta(days=10), Decimal("2.5")),
+                                                  (signed + datetime.timedelta(days=30), Decimal("1.5"))]))
+        with cls._on(day(5)):
+            contract_register(case=case, by=tto, number="6201010000260017", registered_on=day(5),
+                              registry="甘肃省技术市场管理办公室", certificate=demo_pdf("技术合同认定登记证明"))
+        ratios = Ratios(Decimal("70"), Decimal("20"), Decimal("10"), "地质科学与矿产资源学院")
+        with cls._on(day(10)):
+            first = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
+                kind=ReceiptKind.PAYMENT, received_on=day(10), amount=Decimal("2.5"), payer=case.counterparty_name,
+                deductions=[DeductionData("valuation_fee", Decimal("0.3"), "资产评估报告"),
+                            DeductionData("taxes", Decimal("0.15"))]))
+        cls._received_and_paid(first, tto, head, ratios)
+        with cls._on(day(30)):
+            second = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
+                kind=ReceiptKind.PAYMENT, received_on=day(30), amount=Decimal("1.5"), payer=case.counterparty_name,
+                deductions=[DeductionData("patent_fees", Decimal("0.0950"), "发明专利第3年年费"),
+                            DeductionData("taxes", Decimal("0.09"))]))
+            distribution = distribution_propose(receipt=second, by=tto, ratios=ratios)
+            shares = list(distribution.shares.all())
+            changes = [ShareChange(s.position, s.amount, "教授" if s.is_main_contributor else "副教授", "专利发明人")
+                       for s in shares]
+            distribution_adjust(distribution=distribution, by=tto, changes=changes, reason="补充获奖人员职称和角色。")
+        cls._approve(distribution, head)  # today: its notice is in publicity
+
+    @classmethod
+    def _paid_at_once(cls, case: TransferCase, tto: Any, head: Any) -> None:
+        """A licence paid at once: registered, received, its reward published and paid, the case closed."""
+        signed = cls._signed(case, 1)
+        received = min(signed + datetime.timedelta(days=2), clock.china_today())
+        amount = case.price_amount or Decimal("10")
+        with cls._on(signed):
+            contract_record(case=case, by=tto, document=demo_pdf("技术许可合同"), data=ContractData(
+                counterparty_name=case.counterparty_name, signed_on=signed, term_starts_on=signed,
+                term_ends_on=signed + datetime.timedelta(days=365 * 3), payment_kind=PaymentKind.INSTALMENTS,
+                amount=amount, instalments=[(signed + datetime.timedelta(days=2), amount)]))
+            contract_register(case=case, by=tto, number="6201010000260031", registered_on=signed,
+                              registry="甘肃省技术市场管理办公室", certificate=demo_pdf("技术合同认定登记证明"))
+        with cls._on(received):
+            receipt = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
+                kind=ReceiptKind.PAYMENT, received_on=received, amount=amount, payer=case.counterparty_name,
+                deductions=[DeductionData("taxes", Decimal("0.3"))]))
+        payday = cls._received_and_paid(receipt, tto, head, Ratios(Decimal("70"), Decimal("30")))
+        case = TransferCase.objects.get(pk=case.pk)
+        with cls._on(payday, hour=15):
+            case_act(case=case, user=tto, run=lambda: svc.case_complete(
+                case=case, by=tto, comment="合同已登记，收入已分配，奖励已公示并发放。"))
+
+    @classmethod
+    def _equity_granted(cls, case: TransferCase, tto: Any) -> None:
+        """An investment: the company's shares granted for the achievement, 70% of them proposed for the team."""
+        signed = cls._signed(case, 3)
+        granted = min(signed + datetime.timedelta(days=7), clock.china_today())
+        with cls._on(signed):
+            contract_record(case=case, by=tto, document=demo_pdf("技术作价投资协议"), data=ContractData(
+                counterparty_name="甘肃陇原新材料科技有限公司", signed_on=signed, term_starts_on=signed,
+                payment_kind=PaymentKind.EQUITY, equity_company="甘肃陇原新材料科技有限公司",
+                equity_shares=Decimal("120"), equity_valuation=Decimal("120")))
+        with cls._on(granted):
+            grant = receipt_record(case=case, by=tto, voucher=demo_pdf("工商变更登记通知书"), data=ReceiptData(
+                kind=ReceiptKind.EQUITY, received_on=granted, amount=Decimal("120"), shares=Decimal("120"),
+                payer="甘肃陇原新材料科技有限公司"))
+            distribution_propose(receipt=grant, by=tto, ratios=Ratios(Decimal("70"), Decimal("30")))
+
+    @classmethod
+    def _first_royalty(cls, case: TransferCase, tto: Any) -> None:
+        """A licence paid by royalties: the contract, and its first royalty with a proposed split."""
+        signed = cls._signed(case, 1)
+        received = min(signed + datetime.timedelta(days=20), clock.china_today())
+        with cls._on(signed):
+            contract_record(case=case, by=tto, document=demo_pdf("技术许可合同"), data=ContractData(
+                counterparty_name=case.counterparty_name, signed_on=signed, term_starts_on=signed,
+                term_ends_on=signed + datetime.timedelta(days=365 * 5), payment_kind=PaymentKind.ROYALTY,
+                royalty_base="产品销售净利润", royalty_rate_pct=Decimal("30")))
+        with cls._on(received):
+            royalty = receipt_record(case=case, by=tto, voucher=demo_pdf("银行收款回单"), data=ReceiptData(
+                kind=ReceiptKind.ROYALTY, received_on=received, amount=Decimal("1.8653"), payer=case.counterparty_name,
+                deductions=[DeductionData("taxes", Decimal("0.1119"), "增值税及附加")]))
+            distribution_propose(receipt=royalty, by=tto, ratios=Ratios(Decimal("60"), Decimal("40")))
 
     def _correct(self, case: TransferCase, tto: Any) -> None:
         """A correction, as happens: the transferee's credit code was missing from the notice."""
@@ -379,7 +476,7 @@ class Command(BaseCommand):
             kind = "invention_application" if TARGETS[index] == Stage.PUBLICITY else "invention_patent"
             achievements = [self._achievement(institution, index, 0, applicant, kind)]
             title = achievements[0].title + "转让"
-        royalty = index % 3 == 2 or (TARGETS[index] == Stage.IMPLEMENTATION and index != EQUITY_INDEX)
+        royalty = index % 3 == 2 or index == ROYALTY_INDEX
         equity = index == EQUITY_INDEX
         mode = "equity_investment" if equity else ["assignment", "ordinary_licence", "exclusive_licence"][index % 3]
         if royalty:
@@ -528,20 +625,6 @@ class Command(BaseCommand):
                         case=c,
                         user=tto,
                         run=lambda: svc.case_finish_publicity(case=c, by=tto, comment="公示期满，无异议。"),
-                    ),
-                )
-            if target == Stage.COMPLETED:
-                step(
-                    Stage.COMPLETED,
-                    lambda c: case_act(
-                        case=c,
-                        user=tto,
-                        run=lambda: svc.case_complete(
-                            case=c,
-                            by=tto,
-                            contract=demo_pdf("技术转让合同"),
-                            comment="合同已签订并完成登记。",
-                        ),
                     ),
                 )
         for number, (stage, fn) in enumerate(steps):
