@@ -8,6 +8,7 @@ from .models import Notification
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)  # none on a 400 refused before authentication (a bad Host)
+    if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()}
+    return {"unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count()}

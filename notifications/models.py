@@ -28,6 +28,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    #: a failed delivery is tried again from then on (the back-off of ``services.RETRY_AFTER``)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    #: the last failure, for the administrators (Django admin, "通知"): when and what the mail server said
+    last_failed_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
+    last_error = models.CharField(_("最近失败原因"), max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,18 +1,29 @@
-"""Delivery of the outbox: each row is mailed at most once, under a row lock."""
+"""Delivery of the outbox: each row is mailed at most once, under a row lock. A failure is tried again
+after a growing pause (1, 5, 15, 60 minutes, then every 4 hours, ``RETRY_AFTER``), up to ``MAX_ATTEMPTS``
+tries; the last failure is kept on the row for the administrators. Beat's ``deliver_pending`` (every
+minute) is the sweep: a row whose delivery was never queued (the broker was down at commit) goes too."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
+#: the pause after the n-th failure (the last one repeats)
+RETRY_AFTER = [datetime.timedelta(minutes=m) for m in (1, 5, 15, 60, 240)]
+
+
+def retry_after(failures: int) -> datetime.timedelta:
+    return RETRY_AFTER[min(failures, len(RETRY_AFTER)) - 1]
 
 
 def deliver_pending_emails(limit: int = 100) -> int:
@@ -20,9 +31,10 @@ def deliver_pending_emails(limit: int = 100) -> int:
     the site's language (mail has no reader's page to follow)."""
     sent = 0
     ids = list(
-        Notification.objects.filter(emailed_at__isnull=True, attempts__lt=MAX_ATTEMPTS).values_list(
-            "pk", flat=True
-        )[:limit]
+        Notification.objects.filter(emailed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
     for pk in ids:
         with transaction.atomic():
@@ -42,10 +54,13 @@ def deliver_pending_emails(limit: int = 100) -> int:
                 subject, body = row.render_subject(), row.render_body()
             try:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [row.address])
-            except (OSError, ValueError):  # the server, or a message it refuses (a bad header): retried, then left
+            except (OSError, ValueError) as exc:  # the server, or a message it refuses (a bad header)
                 logger.warning("mail for notification %s failed; will retry", pk, exc_info=True)
                 row.attempts += 1
-                row.save(update_fields=["attempts"])
+                row.last_failed_at = timezone.now()
+                row.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
+                row.next_attempt_at = timezone.now() + retry_after(row.attempts)
+                row.save(update_fields=["attempts", "last_failed_at", "last_error", "next_attempt_at"])
                 continue
             row.emailed_at = timezone.now()
             row.attempts += 1

@@ -122,3 +122,40 @@ def test_a_direction_override_or_control_character_is_refused_with_the_fields_na
             file_case(world.a, title=title)
         assert refused.value.code == "invalid" and "项目名称" in str(refused.value)
     assert not TransferCase.objects.exists()
+
+
+def test_a_failing_mail_server_is_retried_after_growing_pauses_and_the_failure_shown(world, monkeypatch, admin_client):
+    import datetime
+
+    from django.utils import timezone
+
+    from notifications import services as delivery
+
+    case = svc.case_submit(case=file_case(world.a), by=world.a.applicant)
+    Notification.objects.update(emailed_at=timezone.now())
+    row = Notification.objects.create(recipient=world.a.tto_officer, case=case, kind="case_stage",
+                                      params={"ref": case.reference, "title": case.title, "stage": case.stage})
+    mail.outbox.clear()
+
+    def refused(*args, **kwargs):
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(delivery, "send_mail", refused)
+    start = timezone.now()
+    assert deliver_pending() == 0
+    row.refresh_from_db()
+    assert row.attempts == 1 and row.emailed_at is None and "Connection refused" in row.last_error
+    assert row.next_attempt_at >= start + datetime.timedelta(minutes=1)
+    # the sweep a few seconds later does not hammer the server: the row waits for its pause
+    assert deliver_pending() == 0
+    row.refresh_from_db()
+    assert row.attempts == 1
+    # the administrators see why it waits
+    page = admin_client.get("/admin/notifications/notification/?delivery=failing").content.decode()
+    assert "Connection refused" in page
+    # after the pause the server answers again: mailed once
+    monkeypatch.undo()
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert deliver_pending() == 1 and deliver_pending() == 0
+    assert len(mail.outbox) == 1
+    assert [delivery.retry_after(n).total_seconds() / 60 for n in (1, 2, 3, 4, 5, 6)] == [1, 5, 15, 60, 240, 240]

@@ -93,12 +93,8 @@ class TransferCaseAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Append-only: no add, change or delete here."""
-
-    list_display = ("at", "case", "action", "from_stage", "to_stage", "actor", "ip")
-    list_filter = ("action",)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the services only: the admin reads them, never adds, changes or deletes."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -108,3 +104,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Append-only: no add, change or delete here."""
+
+    list_display = ("at", "case", "action", "from_stage", "to_stage", "actor", "ip")
+    list_filter = ("action",)

@@ -3,6 +3,7 @@ selector, calls one service and redirects; refusals become a translated message.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -56,8 +57,22 @@ def client_ip(request: HttpRequest) -> str | None:
     if hops:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+            return _address(forwarded[-hops])
+    return _address(request.META.get("REMOTE_ADDR") or "")
+
+
+def _address(value: str) -> str | None:
+    """An IP address as the database stores it: a port (``1.2.3.4:5678``, ``[::1]:80``) dropped,
+    anything else that is not an address is None, never a 500."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1:value.index("]")]
+    elif value.count(":") == 1:  # IPv4 with a port
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def home(request: HttpRequest) -> HttpResponse:

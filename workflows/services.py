@@ -19,7 +19,7 @@ from transfers.services import panels
 from transfers.services.cases import acting_for, record_audit, require_text
 from transfers.services.errors import ActionRefused
 from transfers.services.locking import lock_case
-from transfers.wording import person_name
+from transfers.wording import long_datetime, person_name
 
 from .selectors import open_tasks_of
 
@@ -39,11 +39,22 @@ def task_execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
         return _execute(task=task, user=user, run=run)
 
 
+def gone(task: Task) -> str:
+    """Why a task can no longer be acted on, naming what happened: who completed it and when, or that it
+    was cancelled with its case."""
+    if task.status == STATUS.DONE and task.owner_id is not None and task.finished is not None:
+        return _("该任务已由 %(name)s 于 %(when)s 处理完毕，无需重复提交。") % {
+            "name": person_name(task.owner), "when": long_datetime(task.finished)}
+    if task.status == STATUS.CANCELED:
+        return _("该任务已取消：案件已撤回或终止，或已转入其他环节。")
+    return _("该任务已经处理完毕，无需重复提交。")
+
+
 def _execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
     with task.activation() as activation:
         task.refresh_from_db()  # the status as of the lock
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-            raise ActionRefused(_("该任务已经处理完毕，无需重复提交。"), code="task_done")
+            raise ActionRefused(gone(task), code="task_done")
         principal = None
         if task.status == STATUS.NEW:
             if not activation.assign.has_perm(user):

@@ -1,5 +1,6 @@
 """Settings shared by every environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "viewflow",
     "viewflow.workflow",
+    "axes",
     "transfers",
     "workflows",
     "notifications",
@@ -33,7 +35,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.RejectNulBytes",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,10 +78,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # first: refuses a login attempt while its username and address are locked out (django-axes)
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # object permissions: "may this user act as TTO officer on this case?" (role in the case's institution)
     "transfers.permissions.InstitutionRoleBackend",
 ]
+
+#: login throttling (django-axes): 5 failures for one username from one address lock that pair for 15
+#: minutes. Not the address alone: a campus shares few addresses behind NAT, and one person mistyping
+#: must not lock out a department; not the username alone: anyone could lock out anyone.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "transfers.views.client_ip"  # the same address the audit trail records
+AXES_VERBOSE = False
+#: the demo data (``seed_demo``) may be loaded; production refuses it
+DEMO_DATA_ALLOWED = True
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -16,6 +16,7 @@ def _env(name: str, default: str | None = None) -> str:
 
 
 DEBUG = False
+DEMO_DATA_ALLOWED = False  # ``seed_demo`` refuses to run: demo accounts share one known password
 SECRET_KEY = _env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "localhost").split(",")
 # no default: a notice prints this address and is hashed, so production never guesses it (see
@@ -24,7 +25,9 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 NOTICES_REQUIRE_PUBLIC_ADDRESS = True
 # AGPL §13: where network users get the running version's source; empty: /source/ serves this tree
 SOURCE_URL = os.environ.get("DJANGO_SOURCE_URL", "")
-TRUSTED_PROXY_HOPS = int(os.environ.get("DJANGO_TRUSTED_PROXY_HOPS", "1"))  # the TLS proxy
+#: how many reverse proxies stand in front (the TLS proxy: 1). Default none: a server reached directly
+#: never takes its client's address from a header the client could write.
+TRUSTED_PROXY_HOPS = int(os.environ.get("DJANGO_TRUSTED_PROXY_HOPS", "0"))
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 DATABASES = {
@@ -60,6 +63,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))

@@ -149,6 +149,7 @@ def walk_role(page: Any, base: str, username: str, audit: Audit) -> None:
         ("/cases/", "case list"),
         ("/cases/?stage=publicity&q=%E8%BD%AC%E8%AE%A9", "case list, filtered"),
         ("/notifications/", "notifications"),
+        ("/accounts/password/", "password change"),
         (f"/cases/{uuid.uuid4()}/", "404"),
     ]:
         visit(page, base, path, audit, f"{tag} {name}")
@@ -464,6 +465,27 @@ def test_the_panel_delegation_and_institution_admin_pages(live_server, browser, 
         visit(page, base, f"/cases/{instalments.public_id}/distributions/{distribution.pk}/payments/", audit,
               f"payments ({distribution.status})")
     visit(page, base, f"/work/tasks/{open_tasks_of(instalments).get().pk}/", audit, "implementation task")
+    visit(page, base, "/accounts/password/", audit, "password change")
+    submit(page, "main form")
+    audit.check(page, "password change, submitted empty")
+    context.close()
+
+    # signing in, as anyone: the reset pages, and the page of a login locked after five failures
+    context = browser.new_context(locale=language)
+    page = context.new_page()
+    visit(page, base, "/accounts/password/reset/", audit, "password reset")
+    submit(page, "main form")
+    audit.check(page, "password reset, submitted empty")
+    page.fill("input[name=email]", "lzu_tto@example.cn")
+    submit(page, "main form")
+    audit.check(page, "password reset, mail sent")
+    visit(page, base, "/accounts/password/reset/MQ/invalid-token/", audit, "password reset, stale link")
+    for _ in range(5):
+        page.goto(base + "/accounts/login/")
+        page.fill("input[name=username]", "lzu_expert3")
+        page.fill("input[name=password]", "wrong-password")
+        submit(page, "main form")
+    audit.check(page, "login locked out")
     context.close()
 
     context = browser.new_context(locale=language)

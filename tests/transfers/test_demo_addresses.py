@@ -37,7 +37,7 @@ def test_system_notes_are_read_in_the_readers_language(client, settings):
     event = AuditEvent.objects.filter(note="publicity_over").first() or AuditEvent.objects.filter(
         note="objection_received").first()
     assert event is not None and event.comment == ""
-    client.login(username="lzu_tto", password="demo-2026")
+    assert client.post("/accounts/login/", {"username": "lzu_tto", "password": "demo-2026"}).status_code == 302
     case_page = event.case.get_absolute_url()
     assert event.note_text in client.get(case_page).content.decode()
     client.cookies["django_language"] = "en"

@@ -84,3 +84,34 @@ def test_an_unqualified_person_an_expert_seat_and_other_institutions_are_refused
     with pytest.raises(ActionRefused) as refusal:
         task_reassign(task=seat_task, by=a.tto_officer, to=experts[3], reason="换人")
     assert "声明回避" in str(refusal.value)
+
+
+def test_a_task_a_colleague_completed_or_that_was_cancelled_says_so(client, world):
+    """Refusals name what happened: who completed the task and when, or that it was cancelled."""
+    from transfers.wording import person_name
+    from workflows.services import task_execute
+
+    a = world.a
+    colleague = UserFactory(username="aaa_tto2", last_name="周", first_name="二")
+    Membership.objects.create(user=colleague, institution=a.institution, role=Role.TTO_OFFICER)
+    case = svc.case_submit(case=file_case(a), by=a.applicant)
+    task = open_tasks_of(case).get()
+    task_execute(task=task, user=a.tto_officer, run=lambda: svc.case_pass_preliminary_review(case=case,
+                                                                                             by=a.tto_officer))
+    task.refresh_from_db()
+    with pytest.raises(ActionRefused) as refused:
+        task_execute(task=task, user=colleague, run=lambda: svc.case_pass_preliminary_review(case=case, by=colleague))
+    assert refused.value.code == "task_done" and person_name(a.tto_officer) in str(refused.value)
+    # the colleague's stale form posted on the page: told who did it, sent to the case
+    client.force_login(colleague)
+    response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "pass", "comment": ""}, follow=True)
+    assert person_name(a.tto_officer) in response.content.decode() and "处理完毕" in response.content.decode()
+    # a task cancelled with its case
+    withdrawn = svc.case_submit(case=file_case(a), by=a.applicant)
+    open_task = open_tasks_of(withdrawn).get()
+    svc.case_withdraw(case=withdrawn, by=a.applicant, reason="暂缓")
+    open_task.refresh_from_db()
+    assert open_task.status == STATUS.CANCELED
+    with pytest.raises(ActionRefused) as refused:
+        task_execute(task=open_task, user=a.tto_officer, run=lambda: withdrawn)
+    assert "已取消" in str(refused.value)

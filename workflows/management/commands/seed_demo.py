@@ -10,9 +10,10 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -173,6 +174,9 @@ class Command(BaseCommand):
         parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:  # production: demo accounts share one published password
+            raise CommandError("seed_demo refuses to run under production settings (DEMO_DATA_ALLOWED is False): "
+                               "its accounts all share the password printed in README.md.")
         if options["logins_only"]:
             self._print_logins()
             return
