@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .forms import WanYuanField
 from .institution_forms import RefusableForm
+from .limits import OBJECTION_REPLY_MAX, PUBLIC_REASON_MAX
 from .models import DeductionKind, PaymentKind, RulePack
 from .services.contracts import ContractData, DeductionData, ReceiptData
 from .services.imports import ImportData
@@ -242,7 +244,13 @@ class RewardObjectionForm(MoneyForm):
         choices=[(DISMISS, _("异议不成立：恢复公示")), (UPHOLD, _("异议成立：撤销奖励公示，退回分配方案重新拟定"))],
         error_messages={"required": _("请选择处理结果。")},
     )
-    reply = forms.CharField(label=_("答复意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    reply = forms.CharField(label=_("答复意见"), max_length=OBJECTION_REPLY_MAX,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].help_text = gettext("异议成立时，答复即公开的撤销原因，不超过 %(max)d 字。") % {
+            "max": PUBLIC_REASON_MAX}
 
     @property
     def upholds(self) -> bool:

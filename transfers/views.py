@@ -33,11 +33,12 @@ from .forms import (
     new_achievements,
     uploads,
 )
-from .models import Contract, Inventor, Notice, NoticeKind, NoticeStatus, Role, Stage, TransferCase
+from .models import Contract, Inventor, NoticeKind, NoticeStatus, Role, Stage, TransferCase
+from .selectors.money import money_of
 from .selectors.rules import rules_applied
 from .services import cases as case_services
 from .services import corrections as case_corrections
-from .services import filing, reward_notices
+from .services import filing
 from .services.contracts import MONEY_STAGES
 from .services.errors import ActionRefused
 from .services.notices import may_retry_notice, notice_retry, pending_notice
@@ -106,8 +107,7 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
         "previous_revision": revisions[-2].number if len(revisions) >= 2 else None,
         "can_edit": case.stage in filing.EDITABLE_STAGES and permissions.is_case_owner(user, case),
         "can_submit": case.stage == Stage.DRAFT and has_transition_perm(case.submit, user),
-        "can_import": case.stage == Stage.DRAFT and permissions.has_role(user, case.institution_id,
-                                                                         [Role.TTO_OFFICER]),
+        "can_import": case.stage == Stage.DRAFT and has_transition_perm(case.import_approved, user),
         "can_withdraw": has_transition_perm(case.withdraw, user),
         "can_correct_notice": case_corrections.may_correct_notice(case, user),
         "can_retry_notice": may_retry_notice(case, user),
@@ -119,28 +119,9 @@ def case_context(request: HttpRequest, case: TransferCase) -> dict[str, Any]:
 def money_context(user: Any, case: TransferCase) -> dict[str, Any]:
     """The case page's contract, income and distributions: shown from implementation on (or once a
     contract exists); recorded by the institution's TTO officers."""
-    contract = (Contract.objects.filter(case=case).select_related("document", "certificate")
-                .prefetch_related("instalments").first())
-    if contract is None and case.stage not in MONEY_STAGES:
+    if case.stage not in MONEY_STAGES and not Contract.objects.filter(case=case).exists():
         return {"shows_money": False}
-    receipts = list(contract.receipts.select_related("voucher", "distribution__rule_pack")
-                    .prefetch_related("deductions", "distribution__shares") if contract else [])
-    # each distribution's current reward notice (the latest published version; else the one rendering)
-    notices: dict[int, Notice] = {}
-    rendering: set[int] = set()  # distributions with a version still rendering
-    for notice in (Notice.objects.filter(case=case, kind=NoticeKind.REWARD).exclude(status=NoticeStatus.SUPERSEDED)
-                   .order_by("pk")):
-        if notice.status == NoticeStatus.PENDING:
-            rendering.add(notice.distribution_id or 0)
-        if notice.distribution_id and (notice.status != NoticeStatus.PENDING or notice.distribution_id not in notices):
-            notices[notice.distribution_id] = notice
-    for receipt in receipts:
-        distribution: Any = receipt.distribution_or_none
-        if distribution is not None:  # what the template shows beside it
-            distribution.notice = notices.get(distribution.pk)
-            distribution.rendering = distribution.pk in rendering
-            published = distribution.notice if distribution.notice and distribution.notice.pdf_sha256 else None
-            distribution.payable = not reward_notices.payable_problem(distribution, notice=published)
+    contract, receipts = money_of(case)
     return {
         "shows_money": True,
         "contract": contract,

@@ -110,8 +110,11 @@ def test_the_period_is_the_institutions_rule_without_the_transfer_floor(world, c
                                         rule_pack=pack)
     decide(distribution, world.a.tto_head)
     notice = Notice.objects.get(kind=NoticeKind.REWARD)
-    last = clock.in_china(notice.ends_at).date()
-    assert (last - clock.in_china(notice.starts_at).date()).days >= 7
+    # seven natural days (moved to a working day only if the seventh is a rest day), not 15, not working days
+    natural = publicity_deadline(notice.starts_at, ClockRules(days=7, working_days=False, floor=1))
+    working = publicity_deadline(notice.starts_at, ClockRules(days=7, working_days=True, floor=1))
+    assert notice.ends_at == natural.ends_at and natural.ends_at < working.ends_at
+    assert notice.ends_at < notice.starts_at + datetime.timedelta(days=12)  # far from the transfer floor's 15
     assert "7 天" in pdf_text(notice.pdf.open("rb").read()).replace("\n", "")
 
 
@@ -226,7 +229,12 @@ def test_people_are_paid_after_the_period_and_the_case_then_completes(world, con
         svc.case_complete(case=case, by=officer)
     case.refresh_from_db()
     assert case.stage == Stage.COMPLETED
-    assert AuditEvent.objects.filter(case=case, action="pay_rewards").count() == 2
+    paid = list(AuditEvent.objects.filter(case=case, action="pay_rewards").order_by("pk"))
+    assert len(paid) == 2 and "王𠮷祥" in paid[0].note_text and "马堃" in paid[1].note_text
+    from django.utils import translation
+
+    with translation.override("en"):  # written as a note, read in the reader's language
+        assert paid[0].note_text.startswith(f"Rewards paid on {end_day.isoformat()}")
 
 
 def test_completion_names_what_is_missing(world, contracted):

@@ -129,6 +129,8 @@ SYSTEM_NOTES: dict[str, Any] = {
     "distribution_proposed": _("可分配净收入 %(net)s 万元，团队奖励 %(team)s 万元，适用 %(pack)s。"),
     "equity_recorded": _("作价投资股份 %(shares)s 万股（出资额），作价 %(amount)s 万元。"),
     "equity_distribution_proposed": _("可分配股份 %(net)s 万股（出资额），团队奖励 %(team)s 万股，适用 %(pack)s。"),
+    "rewards_paid": _("%(date)s 发放奖励 %(total)s 万元：%(names)s。"),
+    "equity_rewards_paid": _("%(date)s 划转奖励股份 %(total)s 万股：%(names)s。"),
 }
 
 

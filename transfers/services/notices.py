@@ -66,21 +66,31 @@ def _date(value: Any) -> str:
     return value.isoformat() if value else ""
 
 
+def issuer_content(case: TransferCase) -> dict[str, Any]:
+    """What every kind of notice says of its case and institution, frozen in Chinese: the project, who
+    publishes it and where objections go (``public/_notice_end.html`` prints these), the transfer mode."""
+    institution = case.institution
+    return {
+        "project": case.title,
+        "institution": institution.name,
+        "office": institution.office_name,
+        "objection_office": institution.objection_receiver,
+        "institution_address": institution.address,
+        "institution_email": institution.contact_email,
+        "institution_phone": institution.contact_phone,
+        "mode": str(case.get_mode_display()),
+        "mode_code": case.mode,
+    }
+
+
 def notice_content(case: TransferCase) -> dict[str, Any]:
     """What the notice shows, frozen at issue, in Chinese (the official language). Choice values keep
     their code beside the words (``mode_code``…) so a page in another language can name them."""
     with translation.override("zh-hans"):
         valuation = case.valuations.filter(revision=case.revision).order_by("-pk").first()
-        institution = case.institution
         price, value = _amount(case.price_amount), _amount(valuation.amount if valuation else None)
         return {
-            "project": case.title,
-            "institution": institution.name,
-            "office": institution.office_name,
-            "objection_office": institution.objection_receiver,
-            "institution_address": institution.address,
-            "institution_email": institution.contact_email,
-            "institution_phone": institution.contact_phone,
+            **issuer_content(case),
             "achievements": [
                 {
                     "title": a.title,
@@ -93,8 +103,6 @@ def notice_content(case: TransferCase) -> dict[str, Any]:
                 }
                 for a in case.achievements.order_by("pk")
             ],
-            "mode": str(case.get_mode_display()),
-            "mode_code": case.mode,
             "counterparty": case.counterparty_name,
             "counterparty_credit_code": case.counterparty_credit_code,
             "related_party": case.related_party,

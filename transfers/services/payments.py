@@ -14,11 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import clock, wording
+from .. import clock
 from ..models import Distribution, ReceiptKind, RewardShare, TransferCase
 from ..validators import format_wan_yuan
 from .cases import check_date, record_audit
@@ -72,10 +71,10 @@ def rewards_pay(*, distribution: Distribution, by: Any, positions: Sequence[int]
         if all(s.paid_on is not None for s in shares.values()):
             distribution.status = Distribution.Status.PAID
             distribution.save(update_fields=["status"])
-        with translation.override("zh-hans"):  # the trail is written once, in Chinese, like the notice
-            unit = (lambda a: f"{format_wan_yuan(a)} 万股") if equity else wording.money
-            comment = wording.join_names(f"{s.name} {unit(s.amount)}" for s in chosen if s is not None)
-        record_audit(locked, by=by, action="pay_rewards", from_stage=locked.stage,
-                     comment=f"{paid_on.isoformat()} {comment}", ip=ip)
+        paid = [s for s in chosen if s is not None]
+        record_audit(locked, by=by, action="pay_rewards", from_stage=locked.stage, ip=ip,
+                     note="equity_rewards_paid" if equity else "rewards_paid",
+                     note_params={"date": paid_on.isoformat(), "names": "、".join(s.name for s in paid),
+                                  "total": format_wan_yuan(sum((s.amount for s in paid), Decimal(0)))})
         return locked
 

@@ -43,12 +43,18 @@ from . import numbering
 from .cases import record_audit, require_text
 from .errors import ActionRefused
 from .locking import lock_case
-from .notices import current_notice, pending_notice_of, require_public_address, search_text, store_pending
+from .notices import (
+    current_notice,
+    issuer_content,
+    pending_notice_of,
+    require_public_address,
+    search_text,
+    store_pending,
+)
 from .rewards import FLOOR_FIELDS, floor_of
 
 #: who answers an objection to a reward notice (as to a transfer notice: the TTO officer)
 ANSWERERS = (Role.TTO_OFFICER,)
-REPLY_MAX = OBJECTION_REPLY_MAX
 
 
 def clock_rules(distribution: Distribution) -> ClockRules:
@@ -67,27 +73,18 @@ def reward_notice_content(distribution: Distribution) -> dict[str, Any]:
     receipt = distribution.receipt
     contract = receipt.contract
     case = contract.case
-    institution = case.institution
     pack = distribution.rule_pack
     with translation.override("zh-hans"):
         floor = floor_of(pack, FLOOR_FIELDS[ReceiptKind(receipt.kind)])
         main_floor = floor_of(pack, "main_contributor_floor_pct")
         transfer_notice = current_notice(case)
         return {
-            "project": case.title,
-            "institution": institution.name,
-            "office": institution.office_name,
-            "objection_office": institution.objection_receiver,
-            "institution_address": institution.address,
-            "institution_email": institution.contact_email,
-            "institution_phone": institution.contact_phone,
+            **issuer_content(case),
             "transfer_notice": transfer_notice.number if transfer_notice else case.imported_notice_number,
             "achievements": [
                 {"title": a.title, "kind": str(a.get_kind_display()), "kind_code": a.kind, "number": a.number_display}
                 for a in case.achievements.order_by("pk")
             ],
-            "mode": str(case.get_mode_display()),
-            "mode_code": case.mode,
             "contract": {
                 "counterparty": contract.counterparty_name,
                 "signed_on": contract.signed_on.isoformat(),
@@ -251,10 +248,6 @@ def reward_objection_received(notice: Notice, *, confirmation: str) -> None:
     events.emit(events.PeopleToTell(case=notice.case, recipients=officers, kind="reward_objection"))
 
 
-def may_answer(user: Any, distribution: Distribution) -> bool:
-    return permissions.has_role(user, distribution.receipt.contract.case.institution_id, ANSWERERS)
-
-
 def reward_objection_decide(*, distribution: Distribution, by: Any, upheld: bool, reply: str,
                             ip: str | None = None) -> Notice:
     """The TTO officer's answer to the objections of a suspended reward notice, published as its reply
@@ -265,11 +258,12 @@ def reward_objection_decide(*, distribution: Distribution, by: Any, upheld: bool
     - Upheld: the notice is withdrawn, the reply is the public reason, and the distribution goes back to
       the officer to adjust and submit again."""
     # an upheld objection's reply is the public reason the notice was withdrawn (and the officer's note)
-    reply = require_text(reply, gettext_lazy("答复意见"), max_length=PUBLIC_REASON_MAX if upheld else REPLY_MAX)
+    longest = PUBLIC_REASON_MAX if upheld else OBJECTION_REPLY_MAX
+    reply = require_text(reply, gettext_lazy("答复意见"), max_length=longest)
     case = distribution.receipt.contract.case
     with transaction.atomic():
         locked_case = lock_case(case)
-        if not may_answer(by, distribution):
+        if not permissions.has_role(by, locked_case.institution_id, ANSWERERS):
             raise ActionRefused(_("只有本单位技术转移办公室专员可以处理奖励公示的异议。"), code="forbidden")
         notice = current_reward_notice(distribution, lock=True)
         pending = Objection.objects.filter(notice__number=notice.number if notice else "",
