@@ -13,6 +13,6 @@ DATABASES = {
         "PASSWORD": os.environ.get("POSTGRES_PASSWORD", "transfers"),
         "HOST": os.environ.get("POSTGRES_HOST", "localhost"),
         "PORT": os.environ.get("POSTGRES_PORT", "5432"),
-        "TEST": {"NAME": "test_transfers"},
+        "TEST": {"NAME": os.environ.get("POSTGRES_TEST_DB", "test_transfers")},  # one per concurrent run
     }
 }
