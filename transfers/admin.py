@@ -1,4 +1,9 @@
-"""Admin: institutions, memberships and rule packs for institution admins; audit events read-only."""
+"""Django admin, for the platform's operators (superusers): what it shows never changes a domain row
+behind the services. Cases, achievements, memberships and the audit trail are read-only here; an
+institution is registered through ``institution_register`` (recorded, with its first institution
+admin), and a shared rule pack's edit becomes its next version through ``rule_pack_new_version``
+(floors checked, pinned cases keep theirs). Everything an institution changes afterwards happens on
+its institution admin's screens (``institution_views``), recorded there."""
 
 from __future__ import annotations
 
@@ -6,20 +11,84 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import Achievement, AuditEvent, Institution, Inventor, Membership, RulePack, TransferCase
+from .services.institutions import institution_register
 from .services.rules import EDITABLE_FIELDS, floor_errors, rule_pack_new_version
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the services only: the admin reads them, never adds, changes or deletes."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class InstitutionRegisterForm(forms.ModelForm):
+    """A new institution and the account that becomes its first institution admin."""
+
+    admin_username = forms.CharField(
+        label=_("单位管理员用户名"), max_length=150,
+        help_text=_("已有的启用账号；该账号成为本单位的第一位单位管理员，此后由其在本单位页面管理成员、联系信息和规则。"),
+    )
+
+    class Meta:
+        model = Institution
+        fields = ("code", "name", "rule_pack")
+
+    def clean_admin_username(self) -> str:
+        username = self.cleaned_data["admin_username"].strip()
+        if not get_user_model().objects.filter(username=username, is_active=True).exists():
+            raise ValidationError(_("没有用户名为“%(username)s”的启用账号。"), params={"username": username})
+        return str(username)
+
+
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(ReadOnlyAdmin):
+    """Registering an institution goes through ``institution_register`` (recorded); afterwards its
+    members, contact data and rules change only on the institution admin's screens (audited there)."""
+
     list_display = ("code", "name", "rule_pack")
     search_fields = ("code", "name")
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = InstitutionRegisterForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ("code", "name", "rule_pack", "admin_username")
+        return super().get_fields(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Institution, form: Any, change: bool) -> None:
+        created = institution_register(by=request.user, code=obj.code, name=obj.name, rule_pack=obj.rule_pack,
+                                       admin_username=form.cleaned_data["admin_username"])
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        """``institution_register`` recorded it, with the first admin's role."""
+        return None
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
+    """Read-only: roles are granted and taken on the institution admin's screens (audited there)."""
+
     list_display = ("user", "institution", "role", "external")
     list_filter = ("institution", "role")
     search_fields = ("user__username", "user__last_name", "user__first_name")
@@ -66,9 +135,20 @@ class InventorInline(admin.TabularInline):
     model = Inventor
     extra = 0
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(ReadOnlyAdmin):
+    """Read-only: achievements and inventors are filed with their case, through the filing services."""
+
     list_display = ("title", "kind", "number_as_entered", "institution")
     list_filter = ("institution", "kind")
     search_fields = ("title", "number")
@@ -76,34 +156,12 @@ class AchievementAdmin(admin.ModelAdmin):
 
 
 @admin.register(TransferCase)
-class TransferCaseAdmin(admin.ModelAdmin):
+class TransferCaseAdmin(ReadOnlyAdmin):
     """Read-only: cases move only through their services, never by editing here."""
 
     list_display = ("reference", "title", "institution", "stage", "revision")
     list_filter = ("institution", "stage")
     search_fields = ("reference", "title")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the services only: the admin reads them, never adds, changes or deletes."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)

@@ -10,6 +10,8 @@ import zipfile
 from typing import IO
 
 ALLOWED_KINDS = frozenset({"pdf", "png", "jpeg", "docx", "xlsx"})
+#: what the public may attach to an objection (no office documents from strangers)
+EVIDENCE_KINDS = frozenset({"pdf", "png", "jpeg"})
 
 MIME_TYPES = {
     "pdf": "application/pdf",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .limits import CORRECTION_REASON_MAX, MAX_INVENTORS
 from .models import Achievement, AchievementKind, AttachmentKind, Institution, TransferCase
 from .services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData
+from .uploads import UploadField
 from .validators import (
     LARGE_AMOUNT_WAN_YUAN,
     format_wan_yuan,
@@ -341,7 +342,7 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("文件类型"), choices=AttachmentKind.choices, initial=AttachmentKind.DISCLOSURE_FORM
     )
-    file = forms.FileField(label=_("文件"), required=False)
+    file = UploadField(label=_("文件"), required=False)
 
 
 NewAchievementFormSet = forms.formset_factory(

@@ -19,6 +19,7 @@ from .models import DeductionKind, PaymentKind, RulePack
 from .services.contracts import ContractData, DeductionData, ReceiptData
 from .services.imports import ImportData
 from .services.rewards import Person, Ratios, ShareChange
+from .uploads import UploadField
 
 
 class DateInput(forms.DateInput):
@@ -53,8 +54,7 @@ class ContractForm(MoneyForm):
     equity_company = forms.CharField(label=_("被投资企业"), max_length=60, required=False)
     equity_shares = WanYuanField(label=_("股份或出资额（万股/万元）"), required=False)
     equity_valuation = WanYuanField(label=_("作价金额（万元）"), required=False)
-    document = forms.FileField(label=_("合同文本"), required=False,
-                               help_text=_("PDF、Word 或图片；已上传过合同的可不再上传。"))
+    document = UploadField(label=_("合同文本"), required=False, help_text=_("已上传过合同的可不再上传。"))
 
     def data_for(self, instalments: list[tuple[Any, Decimal]]) -> ContractData:
         d = self.cleaned_data
@@ -94,7 +94,7 @@ class RegistrationForm(MoneyForm):
                                           help_text=_("技术合同认定登记证明上的 16 位登记号。"))
     registered_on = date_field(_("认定登记日期"))
     registry = forms.CharField(label=_("登记机构"), max_length=60, help_text=_("如“甘肃省技术市场管理办公室”。"))
-    certificate = forms.FileField(label=_("认定登记证明"), required=False)
+    certificate = UploadField(label=_("认定登记证明"), required=False)
 
 
 class ReceiptForm(MoneyForm):
@@ -105,7 +105,7 @@ class ReceiptForm(MoneyForm):
     shares = WanYuanField(label=_("股份或出资额（万股/万元）"), required=False, help_text=_("仅作价投资股份填写。"))
     profit_year = forms.IntegerField(label=_("利润年度"), required=False, min_value=1949, max_value=9999,
                                      help_text=_("仅年度营业利润填写。"))
-    voucher = forms.FileField(label=_("收款凭证"), required=False)
+    voucher = UploadField(label=_("收款凭证"), required=False)
 
     def __init__(self, *args: Any, kinds: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -262,12 +262,12 @@ class ImportForm(MoneyForm):
 
     decision_body = forms.CharField(label=_("决策机构"), max_length=200, help_text=_("如：校长办公会"))
     decided_on = date_field(_("决策日期"))
-    minutes = forms.FileField(label=_("决策会议纪要"))
+    minutes = UploadField(label=_("决策会议纪要"))
     notice_number = forms.CharField(label=_("原公示编号"), max_length=40,
                                     help_text=_("按原公示文件填写，如“兰大科转〔2023〕12号”。"))
     publicity_started_on = date_field(_("公示开始日期"))
     publicity_ended_on = date_field(_("公示截止日期"))
-    notice_file = forms.FileField(label=_("原公示文件"), help_text=_("已发布的公示文件（PDF 或图片）。"))
+    notice_file = UploadField(label=_("原公示文件"), help_text=_("已发布的公示文件。"))
     comment = forms.CharField(label=_("说明"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -6,11 +6,11 @@ import re
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .filetypes import EVIDENCE_KINDS
 from .limits import OBJECTION_REASONS_MAX
+from .uploads import UploadField
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MIN_REASONS = 20
@@ -37,7 +37,7 @@ class ObjectionForm(forms.Form):
             ),
         },
     )
-    evidence = forms.FileField(label=_("证明材料（可选，PDF/JPG/PNG）"), required=False)
+    evidence = UploadField(label=_("证明材料（可选）"), kinds=EVIDENCE_KINDS, required=False)
 
     def clean_phone(self) -> str:
         phone = (self.cleaned_data.get("phone") or "").replace(" ", "")
@@ -54,17 +54,8 @@ class ObjectionForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    pdf = forms.FileField(label=_("公示 PDF 文件"), required=False)
+    pdf = UploadField(label=_("公示 PDF 文件"), kinds={"pdf"}, required=False)
     sha256 = forms.CharField(label=_("或粘贴 SHA-256"), max_length=80, required=False)
-
-    def clean_pdf(self) -> Any:
-        upload = self.cleaned_data.get("pdf")
-        if upload is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("文件过大（上限 %(limit)s）。") % {"limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
-                code="too_large",
-            )
-        return upload
 
     def clean_sha256(self) -> str:
         value = (self.cleaned_data.get("sha256") or "").strip().lower()

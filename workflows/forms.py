@@ -11,6 +11,7 @@ from transfers.forms import LargeAmountConfirmationMixin, WanYuanField
 from transfers.limits import AGENCY_NAME_MAX, COMMENT_MAX, MAX_ATTENDEES, PUBLIC_REASON_MAX
 from transfers.models import Decision, ExpertOpinion, Valuation
 from transfers.services.cases import MeetingRecord
+from transfers.uploads import UploadField
 from transfers.wording import person_name
 
 RETURN = ("return", _("退回修改"))
@@ -57,7 +58,7 @@ class AssessmentForm(LargeAmountConfirmationMixin, TaskForm):
     amount = WanYuanField(
         label=_("评估值（万元）"), required=False, help_text=_("精确到小数点后 4 位（即元）。")
     )
-    report = forms.FileField(label=_("评估报告"), required=False)
+    report = UploadField(label=_("评估报告"), required=False)
     note = forms.CharField(label=_("评估说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     confirm_amount_fields = ("amount",)
@@ -214,7 +215,7 @@ class DecisionForm(TaskForm):
         label=_("附加条件"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=COMMENT_MAX,
         help_text=_("会议决定附加的条件，如：须在合同中约定分期付款的担保。"),
     )
-    minutes = forms.FileField(label=_("会议纪要"), required=False)
+    minutes = UploadField(label=_("会议纪要"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -262,7 +263,7 @@ class ObjectionReviewForm(TaskForm):
 
 class ImplementationForm(TaskForm):
     ACTIONS = [("complete", _("实施完成，办结案件")), ("terminate", _("终止转化"))]
-    contract = forms.FileField(label=_("已签订的合同（扫描件）"), required=False,
+    contract = UploadField(label=_("已签订的合同（扫描件）"), required=False,
                                help_text=_("可选：另存一份合同扫描件。合同条款、认定登记、收入和奖励在案件页面的“合同与收益分配”中登记。"))
 
 

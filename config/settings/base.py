@@ -4,6 +4,8 @@ import datetime
 import os
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = "insecure-local-only-key-replaced-in-production"  # overridden in production.py
@@ -32,11 +34,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.LimitRequestBody",  # before anything reads the body (CSRF reads the form)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.RejectNulBytes",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
@@ -99,6 +103,24 @@ AXES_VERBOSE = False
 DEMO_DATA_ALLOWED = True
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 
+#: Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only (plus
+#: the notices' QR codes, inline ``data:`` SVG); nothing inline, no plugin, no framing, forms post here.
+#: The templates carry no inline script, ``style`` attribute or handler (tests/config/test_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -121,8 +143,12 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# uploads: attachments are checked by content and capped in size (transfers/services/attachments.py)
+# uploads (transfers/uploads.py): one file at most ATTACHMENT_MAX_BYTES (said under every file input,
+# refused on its field and by the services); a request body at most UPLOAD_REQUEST_MAX_BYTES (the case
+# form's three files and its text), refused from its Content-Length before it is read; the TLS proxy's
+# client_max_body_size says the same (docs/deploy.md)
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+UPLOAD_REQUEST_MAX_BYTES = 3 * ATTACHMENT_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # Celery: embedded filesystem broker by default (folders are created in celery_broker_folders())

@@ -320,4 +320,4 @@ def test_terminating_after_an_objection_answers_it(client, world):
 def test_verify_refuses_an_oversized_upload(client, world, settings):
     settings.ATTACHMENT_MAX_BYTES = 1000
     response = client.post(reverse("public:verify"), {"pdf": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000)})
-    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    assert response.status_code == 400 and "文件“big.pdf”过大" in response.content.decode()

@@ -3,6 +3,8 @@ the stage cannot be written directly; the audit trail cannot be rewritten."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -12,6 +14,7 @@ from transfers import clock
 from transfers.models import AuditEvent, Stage, TransferCase
 from transfers.services import cases as svc
 from transfers.services.errors import ActionRefused
+from transfers.wording import long_datetime
 from workflows.services import case_act
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +216,26 @@ def test_package_case_of_three_achievements_goes_through(world):
     assert case.stage == Stage.COMPLETED
     assert case.achievements.count() == 3
     assert_flow_agrees(case)
+
+
+def test_ending_publicity_too_early_says_why_it_is_not_over(client, world):
+    """Running until a named end, or suspended by an objection: the refusal says which, and nothing moves."""
+    from tests.public.test_notices import objection_post, to_publicity
+    from transfers.models import Notice
+
+    case = to_publicity(world.a)
+    with pytest.raises(ActionRefused) as running:
+        svc.case_finish_publicity(case=case, by=world.a.tto_officer)
+    assert running.value.code == "publicity_running"
+    assert f"公示期至 {long_datetime(case.publicity_ends_at)} 届满，尚未结束。" == str(running.value.message)
+
+    client.post(Notice.objects.get(case=case).get_current_url(), objection_post())
+    case.refresh_from_db()
+    assert case.stage == Stage.OBJECTION_REVIEW
+    later = case.publicity_ends_at + datetime.timedelta(days=30)
+    with clock.travel_to(later), pytest.raises(ActionRefused) as suspended:
+        svc.case_finish_publicity(case=case, by=world.a.tto_officer)
+    assert suspended.value.code == "publicity_suspended"
+    assert "公示因异议暂停，尚未结束" in str(suspended.value.message)
+    case.refresh_from_db()
+    assert case.stage == Stage.OBJECTION_REVIEW

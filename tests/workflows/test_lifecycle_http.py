@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests.factories import assert_flow_agrees, docx, experts_of, pdf, registered_contract
 from transfers import clock
 from transfers.models import AuditEvent, Stage, TransferCase
+from transfers.wording import long_datetime
 from workflows.selectors import inbox
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,7 @@ def test_full_lifecycle_as_each_role(client, world):
     task = inbox(a.tto_officer).get(process__artifact_object_id=case.pk)
     response = client.post(reverse("workflows:task", args=[task.pk]), {"action": "finish", "comment": ""})
     assert response.status_code == 400
-    assert "公示期尚未届满" in response.content.decode()
+    assert f"公示期至 {long_datetime(case.publicity_ends_at)} 届满，尚未结束。" in response.content.decode()
     case.refresh_from_db()
     assert case.stage == Stage.PUBLICITY
     assert_flow_agrees(case)

@@ -197,6 +197,8 @@ def _line(kind: str, values: dict[str, Any]) -> str:
     if "role" in values:
         message = _("授予 %(member)s“%(role)s”角色") if kind == "added" else _("撤销 %(member)s 的“%(role)s”角色")
         return message % {"member": _who(values), "role": _role_label(values["role"])}
+    if kind == "registered":
+        return _("登记单位“%(name)s”（%(code)s）") % {"name": values.get("object", ""), "code": values.get("code", "")}
     if values.get("account"):
         return _("新建账号 %(member)s") % {"member": _who(values)}
     if "external" in values:

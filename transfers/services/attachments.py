@@ -7,12 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .. import clock
 from ..filetypes import ALLOWED_KINDS, MIME_TYPES, describe, sniff_file
 from ..models import Attachment, TransferCase
+from ..uploads import too_large
 from .errors import ActionRefused
 
 
@@ -20,11 +20,7 @@ def check_upload(upload: UploadedFile, *, allowed: frozenset[str] | set[str] = A
     """Return the detected kind of an upload or refuse it with a message naming the file."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise ActionRefused(
-            _("文件“%(name)s”过大（%(size)s），上限为 %(limit)s。")
-            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            code="file_too_large",
-        )
+        raise ActionRefused(too_large(upload.name or "", upload.size), code="file_too_large")
     if not upload.size:
         raise ActionRefused(_("文件“%(name)s”是空文件。") % {"name": upload.name}, code="file_empty")
     kind = sniff_file(upload)

@@ -523,10 +523,19 @@ def case_withdraw_notice(*, case: TransferCase, by: Any, reason: str, ip: str | 
 def case_finish_publicity(
     *, case: TransferCase, by: Any, comment: str = "", note: str = "", ip: str | None = None
 ) -> TransferCase:
-    """The period is over with no open objection: implementation begins."""
+    """The period is over with no open objection: implementation begins. A refusal says why it is
+    not over: suspended by an objection, running until its end, or its corrected version not yet public."""
     with transaction.atomic():
         locked = lock_case(case)
+        if locked.stage == Stage.OBJECTION_REVIEW:
+            raise ActionRefused(_("公示因异议暂停，尚未结束：异议处理完毕、公示恢复并期满后，才能进入实施。"),
+                                code="publicity_suspended")
         _guard(locked, "finish_publicity", by)
+        if not locked.publicity_period_over():
+            if locked.publicity_ends_at is not None and clock.now() < locked.publicity_ends_at:
+                end = long_datetime(locked.publicity_ends_at)
+                raise ActionRefused(_("公示期至 %(end)s 届满，尚未结束。") % {"end": end}, code="publicity_running")
+            raise ActionRefused(_("公示的新版本正在生成，发布并期满后公示才能结束。"), code="notice_pending")
         return _fire(locked, "finish_publicity", by=by, comment=limit_text(comment, gettext_lazy("意见")), note=note,
                      ip=ip)
 

@@ -154,6 +154,38 @@ def _forget(*users: Any) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Registering an institution (the platform's operators, from Django admin)
+
+
+def institution_register(*, by: Any, code: str, name: str, rule_pack: RulePack, admin_username: str) -> Institution:
+    """A new institution with its first institution admin, who does everything else on the
+    institution's own screens (members, contact data, rules). Only a platform operator (an active
+    superuser) registers one; the record names them."""
+    if by is None or not by.is_active or not by.is_superuser:
+        raise ActionRefused(_("只有平台管理员可以登记单位。"), code=Refusal.FORBIDDEN)
+    with transaction.atomic():
+        admin_username = _text("admin_username", admin_username, gettext_lazy("单位管理员用户名"), max_length=150,
+                               required=True)
+        admin = get_user_model().objects.filter(username=admin_username, is_active=True).first()
+        if admin is None:
+            raise FieldRefused(_("没有用户名为“%(username)s”的启用账号。") % {"username": admin_username},
+                               code=Refusal.UNKNOWN_USER, field="admin_username")
+        institution = Institution(code=code, name=name, rule_pack=rule_pack)
+        try:
+            institution.full_clean()
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise FieldRefused(messages[0], code=Refusal.INVALID, field=field) from exc
+        institution.save()
+        Membership.objects.create(user=admin, institution=institution, role=Role.INSTITUTION_ADMIN)
+        registered = {"registered": {"name": _msgid(Institution._meta.verbose_name or ""), "object": institution.name,
+                                     "code": institution.code}}
+        _record(by, institution, ADDITION, [registered, _role_part("added", admin, Role.INSTITUTION_ADMIN)])
+        _forget(admin)
+        return institution
+
+
+# --------------------------------------------------------------------------------------------
 # Members
 
 

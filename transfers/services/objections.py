@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import clock, events
+from ..filetypes import EVIDENCE_KINDS
 from ..limits import OBJECTION_REASONS_MAX
 from ..models import Notice, Objection
 from . import numbering
@@ -17,8 +18,6 @@ from .cases import case_raise_objection, limit_text, require_text
 from .errors import ActionRefused
 from .locking import lock_case
 from .reward_notices import reward_objection_received
-
-EVIDENCE_KINDS = {"pdf", "png", "jpeg"}
 
 
 def objection_file(
