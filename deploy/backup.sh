@@ -9,6 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 command -v pg_dump >/dev/null || die "pg_dump is missing (apt-get install postgresql-client)"
 [ -d "$DJANGO_MEDIA_ROOT" ] || die "no media folder at $DJANGO_MEDIA_ROOT"
+umask 077  # the backup holds personal data (objectors, inventors) and every file
 out=${1:-$ROOT/var/backups}/transfers-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
 export PGPASSWORD=${POSTGRES_PASSWORD:-}

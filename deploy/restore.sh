@@ -15,7 +15,8 @@ folder=${1:-}
 export PGPASSWORD=${POSTGRES_PASSWORD:-}
 connect=(--host "$POSTGRES_HOST" --port "$POSTGRES_PORT" --username "$POSTGRES_USER" --dbname "$POSTGRES_DB")
 # everything of the database is in its public schema (the owner of the database owns it)
-psql "${connect[@]}" --quiet -v ON_ERROR_STOP=1 -c "DROP SCHEMA IF EXISTS public CASCADE" -c "CREATE SCHEMA public"
+psql "${connect[@]}" --quiet -v ON_ERROR_STOP=1 -c "SET client_min_messages TO warning" \
+    -c "DROP SCHEMA IF EXISTS public CASCADE" -c "CREATE SCHEMA public"
 pg_restore "${connect[@]}" --no-owner --no-privileges --exit-on-error "$folder/database.dump"
 mkdir -p "$DJANGO_MEDIA_ROOT"
 tar --extract --gzip --file "$folder/media.tar.gz" --directory "$DJANGO_MEDIA_ROOT"

@@ -150,12 +150,13 @@ fi
 "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-3}" --timeout 60 \
     --access-logfile "$ROOT/var/log/gunicorn-access.log" --error-logfile "$ROOT/var/log/gunicorn.log" &
 PIDS+=($!)
+# their banners and anything said before logging starts go to their logs too
 "$BIN/celery" -A config worker --loglevel=INFO --concurrency "${CELERY_CONCURRENCY:-2}" \
-    -f "$ROOT/var/log/celery-worker.log" &
+    -f "$ROOT/var/log/celery-worker.log" >>"$ROOT/var/log/celery-worker.log" 2>&1 &
 PIDS+=($!)
 # one beat for the whole installation (docs/deploy.md): it only queues the periodic sweeps
 "$BIN/celery" -A config beat --loglevel=INFO --schedule "$STATE/celerybeat-schedule" \
-    -f "$ROOT/var/log/celery-beat.log" &
+    -f "$ROOT/var/log/celery-beat.log" >>"$ROOT/var/log/celery-beat.log" 2>&1 &
 PIDS+=($!)
 
 for _ in $(seq 60); do
