@@ -114,6 +114,7 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 apt_install redis-server redis-server
+apt_install curl curl  # the health probe below
 if [ "${CELERY_BROKER_URL#redis://127.0.0.1:$REDIS_PORT}" != "$CELERY_BROKER_URL" ]; then
     if redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
         say "using the Redis already answering on 127.0.0.1:$REDIS_PORT"
