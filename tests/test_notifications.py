@@ -159,3 +159,30 @@ def test_a_failing_mail_server_is_retried_after_growing_pauses_and_the_failure_s
     assert deliver_pending() == 1 and deliver_pending() == 0
     assert len(mail.outbox) == 1
     assert [delivery.retry_after(n).total_seconds() / 60 for n in (1, 2, 3, 4, 5, 6)] == [1, 5, 15, 60, 240, 240]
+
+
+def test_a_delivery_that_found_the_row_due_leaves_it_once_another_has_just_failed_it(world, monkeypatch):
+    """Two deliveries list the same row (a task handed back by a dead worker, beat's sweep); the first
+    fails and sets the pause; the second, getting the row lock after it, leaves the row to its pause
+    instead of trying the mail server again at once."""
+    from notifications import services as delivery
+
+    svc.case_submit(case=file_case(world.a), by=world.a.applicant)
+    Notification.objects.update(emailed_at=None, attempts=0)
+    row = Notification.objects.get()
+    calls = []
+
+    def refused(*args, **kwargs):
+        calls.append(args)
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(delivery, "send_mail", refused)
+    assert delivery.deliver_one(row.pk) is False  # the first delivery: refused, pause set
+    assert delivery.deliver_one(row.pk) is False  # the second, which had listed the row before that
+    row.refresh_from_db()
+    assert len(calls) == 1 and row.attempts == 1 and row.emailed_at is None
+    monkeypatch.undo()
+    mail.outbox.clear()
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=None)
+    assert delivery.deliver_one(row.pk) is True and delivery.deliver_one(row.pk) is False
+    assert len(mail.outbox) == 1
