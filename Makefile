@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench install install-dev browser postgres clean
+.PHONY: run test lint bench install install-dev browser postgres redis prod clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,7 +67,19 @@ postgres:
 		$(AS_POSTGRES) psql -qc "CREATE ROLE transfers LOGIN CREATEDB PASSWORD 'transfers'" 2>/dev/null || true; \
 	fi
 
-test: install-dev browser postgres
+# redis-server for tests/production/ (the tests start their own on a free loopback port); best effort, like
+# `postgres`: without it those tests are skipped and say so
+redis:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+		( $(AS_ROOT) apt-get install -y -qq redis-server >/dev/null 2>&1 || \
+		  ( $(AS_ROOT) apt-get update -qq && $(AS_ROOT) apt-get install -y -qq redis-server >/dev/null ) ) || true; \
+	fi
+
+# the production stack on one machine (docs/deploy.md); a local trial with the demo: make prod DJANGO_DEMO_DATA=1
+prod: install
+	PORT=$(PORT) config/deploy/stack.sh
+
+test: install-dev browser postgres redis
 	$(BIN)/python manage.py check --settings=config.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q

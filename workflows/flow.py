@@ -2,9 +2,10 @@
 
 start → preliminary_review → assessment → 论证 (form_panel → one expert_review per expert, joined
 on the quorum → conclude_panel) → decision → publicity → implementation → end, with a ``revise``
-task for the applicant after any return, and ``objection_review`` during publicity. After each task
-a switch routes by the stage the service left the case in (a case that ended inside a task, e.g.
-withdrawn, goes to ``end``), so the flow can never disagree with the FSM (decision 0008).
+task for the applicant after any return, and ``objection_review`` during publicity. Each task, once
+done, opens the task of the stage its service left the case in (``RoutedView``; a case that ended
+inside a task, e.g. withdrawn, goes to ``end``), so the flow can never disagree with the FSM
+(decision 0008).
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.lock import select_for_update_lock
 from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
+from viewflow.workflow.nodes.view import ViewActivation
 
 from transfers.models import FINAL_STAGES, PanelSeat, Stage, TransferCase
 from transfers.permissions import role_permission
 
 from . import views
+from .execution import stage_left
 from .models import CaseProcess, RewardProcess
 
 
@@ -32,15 +36,83 @@ def _case(process: Any) -> TransferCase:
     return process.artifact
 
 
+def _stage_now(activation: Any) -> str:
+    """The case's stage as the move left it: what the executing task's service returned (under the
+    case's lock, in this transaction), else read from the database once per switch; never from the
+    process's cached artifact."""
+    pk = activation.process.artifact_object_id
+    stage = stage_left(pk) or getattr(activation, "case_stage", None)
+    if stage is None:
+        stage = TransferCase.objects.filter(pk=pk).values_list("stage", flat=True).get()
+        activation.case_stage = stage
+    return stage
+
+
 def _at(*stages: str) -> Any:
-    """A switch condition: the case is now in one of these stages (read fresh from the database,
-    never from the process's cached artifact)."""
+    """A switch condition: the case is now in one of these stages."""
 
     def condition(activation: Any) -> bool:
-        pk = activation.process.artifact_object_id
-        return TransferCase.objects.filter(pk=pk, stage__in=stages).exists()
+        return _stage_now(activation) in stages
 
     return condition
+
+
+class StageSwitchActivation(SwitchActivation):
+    """viewflow's switch without its savepoint and error capture: the conditions only read, and a
+    failure to route rolls the whole move back instead of leaving the flow in an error state."""
+
+    @Activation.status.super()
+    def activate(self) -> None:
+        for node, condition in self.flow_task._branches:
+            if condition is None or condition(self):
+                self.next_task = node
+                break
+        if not self.next_task:
+            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class StageSwitch(flow.Switch):
+    """Routed by the case's stage. No longer on any path (the tasks route themselves, ``RoutedView``):
+    the switches stay so the steps they recorded in processes begun before still name a node."""
+
+    activation_class = StageSwitchActivation
+
+
+class RoutedActivation(ViewActivation):
+    """A task that, once done, opens the task of the stage its service left the case in."""
+
+    @Activation.status.super()
+    def create_next(self) -> Any:
+        stage = _stage_now(self)
+        for node, stages in self.flow_task._routes:
+            if not stages or stage in stages:
+                yield node._create(self, self.task.token)
+                return
+        raise FlowRuntimeError(f"{self.flow_task.name}: no route for stage {stage}")
+
+
+class RoutedView(flow.View):
+    """A person's task routed by the case's stage (decision 0008): ``.Route(node, *stages)`` in order, the
+    first whose stages hold the case's stage wins; a route without stages is the default. The FSM
+    decides the stage; the flow only follows it, without a switch node of its own."""
+
+    activation_class = RoutedActivation
+
+    def __init__(self, view: Any, **kwargs: Any) -> None:
+        super().__init__(view, **kwargs)
+        self._routes: list[tuple[Any, tuple[str, ...]]] = []
+
+    def Route(self, node: Any, *stages: str) -> RoutedView:  # viewflow builder style (.Next, .Case)
+        self._routes.append((node, stages))
+        return self
+
+    def _resolve(self, instance: Any) -> None:
+        super()._resolve(instance)
+        self._routes = [(this.resolve(instance, node), stages) for node, stages in self._routes]
+
+    def _outgoing(self) -> Any:
+        for node, _stages in self._routes:
+            yield Edge(src=self, dst=node, edge_class="next")
 
 
 def _for(role: str) -> dict[str, Any]:
@@ -89,7 +161,7 @@ class PanelSplitActivation(SplitActivation):
             raise FlowRuntimeError(f"{case.reference}: a panel split with no invited expert")
 
 
-class SeatSwitchActivation(SwitchActivation):
+class SeatSwitchActivation(StageSwitchActivation):
     """Hands the seat of the expert task it follows to the next task (a switch passes no data)."""
 
     @Activation.status.super()
@@ -120,45 +192,32 @@ class TransferFlow(flow.Flow):
     start_imported = flow.StartHandle(this.start_case).Next(this.implementation)
 
     preliminary_review = (
-        flow.View(views.PreliminaryReviewView.as_view())
+        RoutedView(views.PreliminaryReviewView.as_view())
         .Permission(**_for("tto_officer"))
         .Annotation(title=_("初审"))
-        .Next(this.after_preliminary_review)
+        .Route(this.revise, Stage.RETURNED)
+        .Route(this.assessment, Stage.ASSESSMENT)
+        .Route(this.end, *FINAL_STAGES)
     )
-    after_preliminary_review = (
-        flow.Switch()
-        .Case(this.revise, _at(Stage.RETURNED))
-        .Case(this.assessment, _at(Stage.ASSESSMENT))
-        .Case(this.end, _at(*FINAL_STAGES))
-    )
-
     assessment = (
-        flow.View(views.AssessmentView.as_view())
+        RoutedView(views.AssessmentView.as_view())
         .Permission(**_for("assessor"))
         .Annotation(title=_("评估"))
-        .Next(this.after_assessment)
-    )
-    after_assessment = (
-        flow.Switch()
-        .Case(this.revise, _at(Stage.RETURNED))
-        .Case(this.form_panel, _at(Stage.DEMONSTRATION))
-        .Case(this.end, _at(*FINAL_STAGES))
+        .Route(this.revise, Stage.RETURNED)
+        .Route(this.form_panel, Stage.DEMONSTRATION)
+        .Route(this.end, *FINAL_STAGES)
     )
 
     # 论证: the officer forms the panel; one task per invited expert (declare, then give an opinion);
     # a declined seat opens a replacement task on the same branch; the join continues once the quorum
     # of opinions is in (cancelling the tasks still open); the officer concludes.
     form_panel = (
-        flow.View(views.FormPanelView.as_view())
+        RoutedView(views.FormPanelView.as_view())
         .Permission(**_for("tto_officer"))
         .Annotation(title=_("组建论证专家组"))
-        .Next(this.after_form_panel)
-    )
-    after_form_panel = (
-        flow.Switch()
-        .Case(this.revise, _at(Stage.RETURNED))
-        .Case(this.end, _at(*FINAL_STAGES))
-        .Default(this.panel_split)
+        .Route(this.revise, Stage.RETURNED)
+        .Route(this.end, *FINAL_STAGES)
+        .Route(this.panel_split)
     )
     panel_split = PanelSplit().Next(this.expert_review)
     expert_review = (
@@ -176,77 +235,68 @@ class TransferFlow(flow.Flow):
     )
     panel_join = flow.Join(continue_on_condition=_quorum_reached).Next(this.conclude_panel)
     conclude_panel = (
-        flow.View(views.ConcludePanelView.as_view())
+        RoutedView(views.ConcludePanelView.as_view())
         .Permission(**_for("tto_officer"))
         .Annotation(title=_("论证结论"))
-        .Next(this.after_demonstration)
-    )
-    after_demonstration = (
-        flow.Switch()
-        .Case(this.revise, _at(Stage.RETURNED))
-        .Case(this.decision, _at(Stage.DECISION))
-        .Case(this.end, _at(*FINAL_STAGES))
+        .Route(this.revise, Stage.RETURNED)
+        .Route(this.decision, Stage.DECISION)
+        .Route(this.end, *FINAL_STAGES)
     )
 
     decision = (
-        flow.View(views.DecisionView.as_view())
+        RoutedView(views.DecisionView.as_view())
         .Permission(**_for("decision_secretary"))
         .Annotation(title=_("决策"))
-        .Next(this.after_decision)
-    )
-    after_decision = (
-        flow.Switch()
-        .Case(this.revise, _at(Stage.RETURNED))
-        .Case(this.publicity, _at(Stage.PUBLICITY))
-        .Case(this.end, _at(*FINAL_STAGES))
+        .Route(this.revise, Stage.RETURNED)
+        .Route(this.publicity, Stage.PUBLICITY)
+        .Route(this.end, *FINAL_STAGES)
     )
 
     publicity = (
-        flow.View(views.PublicityView.as_view())
+        RoutedView(views.PublicityView.as_view())
         .Permission(**_for("tto_officer"))
         .Annotation(title=_("公示"))
-        .Next(this.after_publicity)
-    )
-    after_publicity = (
-        flow.Switch()
-        .Case(this.objection_review, _at(Stage.OBJECTION_REVIEW))
-        .Case(this.implementation, _at(Stage.IMPLEMENTATION))
-        .Case(this.decision, _at(Stage.DECISION))  # the notice was withdrawn
-        .Case(this.end, _at(*FINAL_STAGES))
+        .Route(this.objection_review, Stage.OBJECTION_REVIEW)
+        .Route(this.implementation, Stage.IMPLEMENTATION)
+        .Route(this.decision, Stage.DECISION)  # the notice was withdrawn
+        .Route(this.end, *FINAL_STAGES)
     )
 
     objection_review = (
-        flow.View(views.ObjectionReviewView.as_view())
+        RoutedView(views.ObjectionReviewView.as_view())
         .Permission(**_for("tto_officer"))
         .Annotation(title=_("异议处理"))
-        .Next(this.after_objection_review)
-    )
-    after_objection_review = (
-        flow.Switch()
-        .Case(this.publicity, _at(Stage.PUBLICITY))
-        .Case(this.decision, _at(Stage.DECISION))
-        .Case(this.end, _at(*FINAL_STAGES))
+        .Route(this.publicity, Stage.PUBLICITY)
+        .Route(this.decision, Stage.DECISION)
+        .Route(this.end, *FINAL_STAGES)
     )
 
     implementation = (
-        flow.View(views.ImplementationView.as_view())
+        RoutedView(views.ImplementationView.as_view())
         .Permission(**_for("tto_officer"))
         .Annotation(title=_("实施"))
-        .Next(this.after_implementation)
+        .Route(this.end, *FINAL_STAGES)
     )
-    after_implementation = flow.Switch().Case(this.end, _at(*FINAL_STAGES))
 
     revise = (
-        flow.View(views.ReviseView.as_view())
+        RoutedView(views.ReviseView.as_view())
         .Assign(lambda activation: _case(activation.process).created_by)
         .Annotation(title=_("修改后重新提交"))
-        .Next(this.after_revise)
+        .Route(this.preliminary_review, Stage.PRELIMINARY_REVIEW)
+        .Route(this.end, *FINAL_STAGES)
     )
-    after_revise = (
-        flow.Switch()
-        .Case(this.preliminary_review, _at(Stage.PRELIMINARY_REVIEW))
-        .Case(this.end, _at(*FINAL_STAGES))
-    )
+
+    # the switches each task was followed by until 2026-11 (decision 0008): on no path now, kept so
+    # that the steps they recorded in processes begun before still name a node of this flow
+    after_preliminary_review = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_assessment = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_form_panel = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_demonstration = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_decision = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_publicity = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_objection_review = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_implementation = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
+    after_revise = StageSwitch().Case(this.end, _at(*FINAL_STAGES))
 
     end = flow.End()
 

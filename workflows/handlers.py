@@ -6,7 +6,8 @@ service's transaction, so a failure here rolls the transition back.
 - submit: starts the process (its first task is the preliminary review); an import of a transfer approved
   before the system starts it at the implementation task;
 - a move made by a task view: nothing to do here, the view completes its task and the flow's
-  switch routes by the new stage (a STARTED task of the process marks this case);
+  switch routes by the new stage (``execution.task_driven``; a STARTED task of the process marks a
+  task completed on someone's behalf);
 - a case ending from outside a task (withdrawal, termination): cancels the process and its open
   tasks;
 - any other move from outside a task (the public files an objection, the legal clock ends
@@ -21,6 +22,7 @@ from viewflow.workflow.status import STATUS
 from transfers.events import CaseTransitioned, DistributionSubmitted
 from transfers.models import FINAL_STAGES
 
+from .execution import task_driven
 from .selectors import active_process_of
 from .services import complete_on_behalf, system_user
 
@@ -35,6 +37,8 @@ def sync_flow_with_case(event: object) -> None:
     if not isinstance(event, CaseTransitioned):
         return
     case = event.case
+    if task_driven(TransferFlow, case.pk):
+        return  # a task view is executing this move and will route the flow itself
     process = active_process_of(case)
     if event.action in ("submit", "import_approved"):
         if process is None:  # an imported transfer starts at its implementation task

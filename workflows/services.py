@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from transfers import events, permissions
@@ -18,25 +19,27 @@ from transfers.models import Role, TransferCase
 from transfers.services import panels
 from transfers.services.cases import acting_for, record_audit, require_text
 from transfers.services.errors import ActionRefused
-from transfers.services.locking import lock_case
+from transfers.services.locking import lock_case, moving
 from transfers.wording import long_datetime, person_name
 
+from .execution import executing
 from .selectors import open_tasks_of
 
 Runner = Callable[[], TransferCase]
 
 
-def _lock_case_of(task: Task) -> None:
+def _lock_case_of(task: Task) -> TransferCase:
     """The case row before the flow's lock: the order a move from outside a task (the public's
-    objection, the clock) takes them in too, so the two never wait on each other crosswise."""
-    lock_case(int(task.process.artifact_object_id))
+    objection, the clock) takes them in too, so the two never wait on each other crosswise. One
+    statement: the process row is read inside it, not before."""
+    return lock_case(Subquery(Process.objects.filter(pk=task.process_id).values("artifact_object_id")))
 
 
 def task_execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
     """Claim (if needed), start, run the service, complete; a refusal changes nothing."""
     with transaction.atomic():
-        _lock_case_of(task)
-        return _execute(task=task, user=user, run=run)
+        case = _lock_case_of(task)
+        return _execute(task=task, user=user, run=run, case=case)
 
 
 def gone(task: Task) -> str:
@@ -50,9 +53,9 @@ def gone(task: Task) -> str:
     return _("该任务已经处理完毕，无需重复提交。")
 
 
-def _execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
-    with task.activation() as activation:
-        task.refresh_from_db()  # the status as of the lock
+def _execute(*, task: Task, user: Any, run: Runner, case: TransferCase) -> TransferCase:
+    with task.activation() as activation:  # locks the process, then reads the task afresh
+        task.process.artifact = case  # the locked case, for the task's permission checks (not read again)
         if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ActionRefused(gone(task), code="task_done")
         principal = None
@@ -68,10 +71,13 @@ def _execute(*, task: Task, user: Any, run: Runner) -> TransferCase:
                 )
             principal = task.owner  # a substitute acts for the holder: the trail names both
         activation.start(None)
-        task.save()  # STARTED is how the domain-event handler knows a task drives this move
-        with acting_for(person_name(principal) if principal is not None else ""):
-            case = run()
-        activation.execute()
+        # the domain-event handler knows this task drives the move; the switch after it routes on
+        # the stage the service returned
+        with executing(task.flow_task.flow_class, case.pk) as execution:
+            with acting_for(person_name(principal) if principal is not None else ""), moving(case):
+                case = run()
+            execution.stage = case.stage if isinstance(case, TransferCase) else None
+            activation.execute()
         return case
 
 

@@ -1,7 +1,7 @@
 """Production settings: every secret and address from the environment (django-environ).
 
 Variables may also come from a file named by ``DJANGO_ENV_FILE`` (``KEY=value`` lines, the format of
-``deploy/`` and of systemd's ``EnvironmentFile``); what the process environment already holds wins.
+``config/deploy/`` and of systemd's ``EnvironmentFile``); what the process environment already holds wins.
 ``docs/deploy.md`` lists them all. The database is ``DATABASE_URL`` (``postgres://user:pass@host:5432/db``)
 or, when it is unset, the ``POSTGRES_*`` variables.
 """
@@ -26,7 +26,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost"])
 # no default: a notice prints this address and is hashed, so production never guesses it (see
 # transfers/checks.py: `check --deploy` fails while it is unset or local, and issuing is refused)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
-NOTICES_REQUIRE_PUBLIC_ADDRESS = True
+#: a local trial without a public address (config/deploy/stack.sh) may issue the demo's notices with a local
+#: one; `check --deploy` still fails with transfers.E001 while the address is local
+NOTICES_REQUIRE_PUBLIC_ADDRESS = env.bool("DJANGO_NOTICES_REQUIRE_PUBLIC_ADDRESS", default=True)
 # AGPL §13: where network users get the running version's source; empty: /source/ serves this tree
 SOURCE_URL = env.str("DJANGO_SOURCE_URL", default="")
 #: how many reverse proxies stand in front (the TLS proxy: 1). Default none: a server reached directly
@@ -51,6 +53,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://localhost:6379/0")
+# tasks are acknowledged after they run (acks_late): a task whose worker host vanished is handed out
+# again after this many seconds; a worker takes one task at a time (PDF renders are long)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -75,7 +81,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-#: a trial on one machine without TLS sets 0 (deploy/stack.sh does); never behind a public address
+#: a trial on one machine without TLS sets 0 (config/deploy/stack.sh does); never behind a public address
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)

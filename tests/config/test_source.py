@@ -133,7 +133,7 @@ def test_nothing_but_the_projects_own_source_is_served(tmp_path, settings):
 
     settings.MEDIA_ROOT = tmp_path / "transfers" / "uploads"
     for name in ["manage.py", "transfers/models.py", "config/settings/base.py", "db.sqlite3", "media/x/id.jpg",
-                 "config/settings/local_secrets.py", ".pgpass", "deploy/id_rsa", "env/prod.env",
+                 "config/settings/local_secrets.py", ".pgpass", "config/deploy/id_rsa", "env/prod.env",
                  "transfers/uploads/objection.pdf", "config/tls.key", "var/mail/1.log", "celerybeat-schedule"]:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)

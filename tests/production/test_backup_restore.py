@@ -1,6 +1,6 @@
 """Backups restore (issue 11): notices issued with their PDFs through the real services, then
-``deploy/backup.sh`` (pg_dump and the media folder), the database dropped and created empty and the media
-folder lost, then ``deploy/restore.sh``: every notice is back and its PDF still has the SHA-256 it
+``config/deploy/backup.sh`` (pg_dump and the media folder), the database dropped and created empty and the media
+folder lost, then ``config/deploy/restore.sh``: every notice is back and its PDF still has the SHA-256 it
 was published with, as the public downloads it."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def run(script: str, *args: str, media: Path) -> str:
     env = {**os.environ, "STACK_ENV_FILE": "/nonexistent", "POSTGRES_DB": db["NAME"], "POSTGRES_USER": db["USER"],
            "POSTGRES_PASSWORD": db["PASSWORD"], "POSTGRES_HOST": db["HOST"] or "localhost",
            "POSTGRES_PORT": str(db["PORT"] or 5432), "DJANGO_MEDIA_ROOT": str(media)}
-    done = subprocess.run([str(REPO / "deploy" / script), *args], env=env, capture_output=True, text=True,  # noqa: S603
+    done = subprocess.run([str(REPO / "config" / "deploy" / script), *args], env=env, capture_output=True, text=True,  # noqa: S603
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()

@@ -153,14 +153,13 @@ def roles_by_institution(user: Any) -> dict[int, set[str]]:
     cached: dict[int, set[str]] | None = getattr(user, "_roles_by_institution", None)
     if cached is None:
         cached = {}
-        for institution_id, role in Membership.objects.filter(user=user).values_list(
-            "institution_id", "role"
-        ):
-            cached.setdefault(institution_id, set()).add(role)
-        # roles held for a colleague this user substitutes for today, in that colleague's institution
+        # the user's own roles, and those held for a colleague they substitute for today (in that
+        # colleague's institution, the delegable ones): one query
+        acting_for = Exists(
+            _substitutions_for(user).filter(principal=OuterRef("user"), institution=OuterRef("institution"))
+        )
         for institution_id, role in Membership.objects.filter(
-            Exists(_substitutions_for(user).filter(principal=OuterRef("user"), institution=OuterRef("institution"))),
-            role__in=DELEGABLE_ROLES,
+            Q(user=user) | Q(acting_for, role__in=DELEGABLE_ROLES)
         ).values_list("institution_id", "role"):
             cached.setdefault(institution_id, set()).add(role)
         user._roles_by_institution = cached

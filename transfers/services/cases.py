@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -51,7 +50,7 @@ from ..validators import MAX_WAN_YUAN
 from ..wording import join_sentences, long_datetime
 from .attachments import attachment_store
 from .errors import ActionRefused
-from .locking import lock_case
+from .locking import case_atomic, lock_case
 from .notices import current_notice, notice_follow_case, notice_publish, notice_publish_correction
 from .snapshots import case_snapshot
 
@@ -201,7 +200,7 @@ def _simple(
     ip: str | None = None,
     comment_label: Promise | None = None,
 ) -> TransferCase:
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, action, by)
         if comment_label is not None:
@@ -223,7 +222,7 @@ def _record_revision(locked: TransferCase) -> None:
 
 def case_submit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
     """Submit a draft for preliminary review; pins the institution's rule pack version."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "submit", by)
 
@@ -250,7 +249,7 @@ def case_return(*, case: TransferCase, by: Any, comment: str, ip: str | None = N
 
 def case_resubmit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
     """The applicant resubmits the revised case: same case, revision + 1, a new snapshot."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "resubmit", by)
         locked = _fire(locked, "resubmit", by=by, comment=comment, ip=ip)
@@ -293,7 +292,7 @@ def case_complete_assessment(
         agency_name = require_text(agency_name, gettext_lazy("评估机构名称"), max_length=AGENCY_NAME_MAX)
     else:
         agency_name = ""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "complete_assessment", by)
         stored = (
@@ -393,7 +392,7 @@ def case_decide(
     action = {"approve": "approve", "reject": "reject"}.get(outcome)
     if action is None:
         raise ActionRefused(_("请选择决策结果。"), code="required")
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, action, by)
         body = require_text(body, gettext_lazy("决策机构"), max_length=200)
@@ -440,7 +439,7 @@ def case_raise_objection(
     ip: str | None = None,
 ) -> TransferCase:
     """Record that an objection was received: publicity is suspended and its clock stops."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "raise_objection", by)
         comment = limit_text(comment, gettext_lazy("异议内容摘要"))
@@ -456,7 +455,7 @@ def case_raise_objection(
 
 def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str | None = None) -> TransferCase:
     """The objection is unfounded: publicity resumes with the days that remained."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "dismiss_objection", by)
         reply = require_text(reply, gettext_lazy("答复意见"), max_length=OBJECTION_REPLY_MAX)
@@ -489,7 +488,7 @@ def case_dismiss_objection(*, case: TransferCase, by: Any, reply: str, ip: str |
 
 def case_uphold_objection(*, case: TransferCase, by: Any, comment: str, ip: str | None = None) -> TransferCase:
     """The objection stands: the decision body decides again (the notice is withdrawn)."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "uphold_objection", by)
         # the public reads it as the reason the notice was withdrawn
@@ -509,7 +508,7 @@ def _resolve_objections(case: TransferCase, outcome: str, reply: str) -> None:
 def case_withdraw_notice(*, case: TransferCase, by: Any, reason: str, ip: str | None = None) -> TransferCase:
     """Withdraw the notice in publicity (the TTO officer, with the reason shown publicly): the
     decision body decides again; a new approval publishes a new notice under a new number."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "withdraw_notice", by)
         reason = require_text(reason, gettext_lazy("撤回公示的原因"), max_length=PUBLIC_REASON_MAX)
@@ -525,7 +524,7 @@ def case_finish_publicity(
 ) -> TransferCase:
     """The period is over with no open objection: implementation begins. A refusal says why it is
     not over: suspended by an objection, running until its end, or its corrected version not yet public."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         if locked.stage == Stage.OBJECTION_REVIEW:
             raise ActionRefused(_("公示因异议暂停，尚未结束：异议处理完毕、公示恢复并期满后，才能进入实施。"),
@@ -555,7 +554,7 @@ def case_complete(
     """Close the case once its contract is recorded and registered and the rewards of the income so far
     are published and paid (``TransferCase.completion_gaps``, refused naming each gap); a signed copy
     uploaded here is kept among the case's files."""
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, "complete", by)
         gaps = locked.completion_gaps()
@@ -567,7 +566,7 @@ def case_complete(
 
 
 def _close(action: str, label: Promise, *, case: TransferCase, by: Any, reason: str, ip: str | None) -> TransferCase:
-    with transaction.atomic():
+    with case_atomic():
         locked = lock_case(case)
         _guard(locked, action, by)
         reason = require_text(reason, label, max_length=PUBLIC_REASON_MAX)

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Restore a backup of deploy/backup.sh: the database's contents replaced by the dump's, the media
+# Restore a backup of config/deploy/backup.sh: the database's contents replaced by the dump's, the media
 # folder's files put back. Stop gunicorn, the workers and beat first; afterwards start them and run
 # `manage.py migrate` (a backup of an older version is brought up to date) — docs/deploy.md.
 #
-#   deploy/restore.sh BACKUP_FOLDER --yes
+#   config/deploy/restore.sh BACKUP_FOLDER --yes
 #
 # The database must exist (an empty one on a new server: createdb -O <role>); its role must own it.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 folder=${1:-}
-[ -n "$folder" ] && [ -f "$folder/database.dump" ] || die "usage: deploy/restore.sh BACKUP_FOLDER --yes"
+[ -n "$folder" ] && [ -f "$folder/database.dump" ] || die "usage: config/deploy/restore.sh BACKUP_FOLDER --yes"
 [ "${2:-}" = --yes ] || die "this replaces everything in database $POSTGRES_DB: add --yes to go on"
 (cd "$folder" && sha256sum --check --quiet SHA256SUMS) || die "the backup's files do not match their SHA256SUMS"
 export PGPASSWORD=${POSTGRES_PASSWORD:-}

@@ -1,7 +1,7 @@
-# Sourced by the scripts of deploy/: the installation's environment. A variable already set wins; then
+# Sourced by the scripts of config/deploy/: the installation's environment. A variable already set wins; then
 # var/stack.env (written once by stack.sh: the secrets and the names of this machine's installation;
 # STACK_ENV_FILE names another file); then the defaults below. Sets ROOT, the checkout's folder.
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ENV_FILE=${STACK_ENV_FILE:-$ROOT/var/stack.env}
 if [ -f "$ENV_FILE" ]; then
     while IFS='=' read -r name value; do

@@ -3,15 +3,15 @@
 # installed when missing), then migrate, collectstatic, gunicorn on 127.0.0.1:$PORT, a Celery worker
 # and beat, all with config.settings.production. Ctrl-C stops what this script started.
 #
-#   deploy/stack.sh                                   a real install: PUBLIC_BASE_URL=https://... required
-#   DJANGO_DEMO_DATA=1 deploy/stack.sh                a local trial with the demo data (see docs/deploy.md)
-#   deploy/stack.sh manage createsuperuser            any manage.py command, with the stack's environment
+#   config/deploy/stack.sh                                   a real install: PUBLIC_BASE_URL=https://... required
+#   DJANGO_DEMO_DATA=1 config/deploy/stack.sh                a local trial with the demo data (see docs/deploy.md)
+#   config/deploy/stack.sh manage createsuperuser            any manage.py command, with the stack's environment
 #
 # Secrets are generated once into var/stack.env (mode 600; the environment overrides it). Details and
 # every variable: docs/deploy.md.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 BIN=${VENV:-$PWD/.venv}/bin
 PORT=${PORT:-8000}
 REDIS_PORT=${REDIS_PORT:-6379}
@@ -24,7 +24,7 @@ if [ ! -f "$ENV_FILE" ]; then
     (
         umask 077
         cat >"$ENV_FILE" <<GENERATED
-# written by deploy/stack.sh on $(date -u +%FT%TZ): keep it secret, and keep a copy with the backups
+# written by config/deploy/stack.sh on $(date -u +%FT%TZ): keep it secret, and keep a copy with the backups
 DJANGO_SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')
 POSTGRES_DB=${POSTGRES_DB:-transfers_site}
 POSTGRES_USER=${POSTGRES_USER:-transfers_site}
@@ -34,7 +34,7 @@ GENERATED
     )
     echo "stack.sh: generated $ENV_FILE (secret key, database password)" >&2
 fi
-. deploy/env.sh
+. config/deploy/env.sh
 STATE=$ROOT/var/stack
 mkdir -p "$STATE" "$ROOT/var/log"
 export CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:$REDIS_PORT/0}
@@ -168,7 +168,7 @@ curl -fsS "http://127.0.0.1:$PORT/healthz/" >/dev/null || die "the site does not
 
 echo ""
 [ "${DJANGO_DEMO_DATA:-0}" = 1 ] && manage seed_demo --logins-only
-[ "${DJANGO_DEMO_DATA:-0}" = 1 ] || echo "  No demo data: create the first administrator with 'deploy/stack.sh manage createsuperuser'."
+[ "${DJANGO_DEMO_DATA:-0}" = 1 ] || echo "  No demo data: create the first administrator with 'config/deploy/stack.sh manage createsuperuser'."
 echo ""
 echo "  Open $PUBLIC_BASE_URL/   (gunicorn on 127.0.0.1:$PORT; logs in var/log/; Ctrl-C stops all)"
 echo ""

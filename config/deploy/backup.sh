@@ -2,9 +2,9 @@
 # A backup of the installation into one new folder: the database (pg_dump, custom format) and then the
 # media folder (notice PDFs, attachments, minutes), with their SHA-256 sums. Safe while the site runs.
 #
-#   deploy/backup.sh [PARENT]        the folder is PARENT/transfers-<UTC time> (default PARENT: var/backups)
+#   config/deploy/backup.sh [PARENT]        the folder is PARENT/transfers-<UTC time> (default PARENT: var/backups)
 #
-# The environment is stack.sh's (deploy/env.sh): POSTGRES_*, DJANGO_MEDIA_ROOT. Restore: deploy/restore.sh.
+# The environment is stack.sh's (config/deploy/env.sh): POSTGRES_*, DJANGO_MEDIA_ROOT. Restore: config/deploy/restore.sh.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 command -v pg_dump >/dev/null || die "pg_dump is missing (apt-get install postgresql-client)"
