@@ -7,7 +7,7 @@ second wall, so that no HTML reaching the renderer can make the server fetch a U
 
 The two 17 MB font files are read and registered once per process (one font configuration, and the
 print stylesheet parsed against it, shared by every render under a lock), and each embedded font keeps
-only the glyphs the notice uses (``CompactCidFont``): about 60 KB a notice instead of 340 KB.
+only the glyphs the notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB.
 ``benchmarks/notice_pdf.py`` measures it (docs/performance.md).
 """
 
@@ -165,6 +165,9 @@ def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
 # still names each by its original CID, embedded as a bare CFF font (FontFile3 /CIDFontType0C, the
 # form Acrobat and Ghostscript write), shows the same glyphs for the same codes at a few KB.
 # Anything else (a TrueType fallback font, a charset that is not the identity) keeps WeasyPrint's way.
+# This leans on WeasyPrint's internals (70.x: ``weasyprint.pdf.fonts.Font`` and its ``subset``, ``hb_face``,
+# ``tables``, ``type``; ``Document.fonts``; its HarfBuzz bindings): tests/public/test_pdf.py says so if a
+# new version moves them (the size test, and the test that every code finds its own glyph).
 
 
 class CompactCidFont(Font):

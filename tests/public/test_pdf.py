@@ -135,3 +135,14 @@ def test_every_character_is_drawn_with_its_own_glyph_from_our_font():
                 assert ours.value == theirs.value, character
                 checked.add(character)
     assert set(text.replace(" ", "")) <= checked
+
+
+def test_renders_in_two_threads_at_once_each_get_their_own_text():
+    """A worker with threads shares one font configuration: the renders take turns (Pango's font map is not
+    safe to use from two threads at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    titles = ["关于耐旱马铃薯的公示", "关于黄土滑坡监测的公示"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        documents = list(pool.map(lambda title: render_pdf(f'<html lang="zh-CN"><h1>{title}</h1></html>'), titles))
+    assert [title in pdf_text(data) for title, data in zip(titles, documents, strict=True)] == [True, True]
