@@ -13,7 +13,9 @@ only the glyphs the notice uses (``CompactCidFont``): about 50 KB a notice inste
 
 from __future__ import annotations
 
+import atexit
 import base64
+import gc
 import hashlib
 import io
 import logging
@@ -132,6 +134,16 @@ def typesetter() -> Typesetter:
         stylesheet = CSS(url=url, url_fetcher=StaticOnlyFetcher(), font_config=fonts)  # reads the fonts
         _typesetter = Typesetter(fonts, stylesheet)
     return _typesetter
+
+
+@atexit.register
+def _forget_typesetter() -> None:
+    """At exit, while the interpreter is still whole: WeasyPrint removes its temporary copies of the fonts
+    (34 MB) when their configuration is collected (the last document's boxes refer to it in cycles), which
+    the interpreter's own teardown may skip."""
+    global _typesetter
+    _typesetter = None
+    gc.collect()
 
 
 def typeset(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Any:
