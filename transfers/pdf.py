@@ -142,8 +142,9 @@ def _forget_typesetter() -> None:
     (34 MB) when their configuration is collected (the last document's boxes refer to it in cycles), which
     the interpreter's own teardown may skip."""
     global _typesetter
-    _typesetter = None
-    gc.collect()
+    if _typesetter is not None:
+        _typesetter = None
+        gc.collect()
 
 
 def typeset(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Any:
