@@ -1,28 +1,42 @@
-"""PDF rendering with WeasyPrint that fetches nothing from outside.
+"""PDF rendering with WeasyPrint that fetches nothing from outside, and does not repeat itself.
 
-The renderer sees our own static files (the shipped Noto Sans SC font, the print stylesheet) and
+The renderer sees our own static files (the shipped Source Han Sans SC font, the print stylesheet) and
 ``data:`` URIs (the QR code) and nothing else: no network, no ``file://``, no other host. A notice
 whose fields contain ``<img src="http://…">`` is escaped by the template anyway; this fetcher is the
 second wall, so that no HTML reaching the renderer can make the server fetch a URL (SSRF).
+
+The two 17 MB font files are read and registered once per process (one font configuration, and the
+print stylesheet parsed against it, shared by every render under a lock), and each embedded font keeps
+only the glyphs the notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB.
+``benchmarks/notice_pdf.py`` measures it (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
+import gc
 import hashlib
 import io
 import logging
 import re
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
+import pydyf
 import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from fontTools.cffLib import CFFFontSet
 from pypdf import PdfReader
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.pdf.fonts import Font
+from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -85,21 +99,224 @@ def _static_file(relative: str) -> Path | None:
 #: ``<html lang>`` (/Lang zh-CN), its title from ``<title>``, images' alternatives from ``alt``
 PDF_VARIANT = "pdf/ua-1"
 
+#: the stylesheet every PDF is printed with (its ``@font-face`` rules name our two fonts)
+PRINT_STYLESHEET = "css/print.css"
+
+
+@dataclass
+class Typesetter:
+    """What every render in this process shares: WeasyPrint's font configuration, with our fonts
+    registered once (it keeps its own copy of each in a temporary folder), and the print stylesheet
+    parsed against it."""
+
+    fonts: FontConfiguration
+    stylesheet: CSS
+
+    def intact(self) -> bool:
+        """False once the temporary copies of the fonts are gone (a cleaner of /tmp in a worker that
+        lives for weeks): the text would silently fall back to another font."""
+        folder = getattr(self.fonts, "_folder", None)  # WeasyPrint's own attribute; absent, trust it
+        return folder is None or Path(folder).is_dir()
+
+
+_typesetter: Typesetter | None = None
+#: Pango and Fontconfig objects are not safe to share between threads at once: one render at a time
+_render_lock = threading.RLock()
+
+
+def typesetter() -> Typesetter:
+    """The process's typesetter, set up on first use (not at import: a web worker that never prints
+    never loads 35 MB of fonts). Call with ``_render_lock`` held."""
+    global _typesetter
+    if _typesetter is None or not _typesetter.intact():
+        fonts = FontConfiguration()
+        url = urljoin(BASE_URL, settings.STATIC_URL + PRINT_STYLESHEET)
+        stylesheet = CSS(url=url, url_fetcher=StaticOnlyFetcher(), font_config=fonts)  # reads the fonts
+        _typesetter = Typesetter(fonts, stylesheet)
+    return _typesetter
+
+
+@atexit.register
+def _forget_typesetter() -> None:
+    """At exit, while the interpreter is still whole: WeasyPrint removes its temporary copies of the fonts
+    (34 MB) when their configuration is collected (the last document's boxes refer to it in cycles), which
+    the interpreter's own teardown may skip."""
+    global _typesetter
+    if _typesetter is not None:
+        _typesetter = None
+        gc.collect()
+
+
+def typeset(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Any:
+    """``html`` laid out in pages (WeasyPrint's ``Document``) as ``render_pdf`` prints it: with
+    ``css/print.css`` and the process's fonts; other styles it links from our static files only."""
+    parsed = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher())
+    with _render_lock:
+        shared = typesetter()
+        return parsed.render(font_config=shared.fonts, stylesheets=[shared.stylesheet], pdf_variant=PDF_VARIANT)
+
 
 def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """An A4 PDF/UA-1 of ``html`` (styles from our static files only)."""
-    fetcher = fetcher or StaticOnlyFetcher()
-    result = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+    """An A4 PDF/UA-1 of ``html``, typeset by ``typeset``."""
+    with _render_lock:
+        document = typeset(html, fetcher=fetcher)
+        document.fonts = CompactFonts()  # filled as the pages are drawn, before the fonts are embedded
+        result = document.write_pdf(finisher=_declare_bare_cff, pdf_variant=PDF_VARIANT)
     assert result is not None
     return bytes(result)
 
 
+# --------------------------------------------------------------------------------------------
+# compact fonts
+#
+# WeasyPrint writes each glyph's id in the font as its CID and subsets with HarfBuzz keeping every
+# glyph id ("retain GIDs"), so a subset of Source Han Sans (65,535 glyphs) still carries a charstring
+# and two metrics entries for every glyph up to the last one used: about 150 KB compressed per font,
+# and two HarfBuzz passes over the 17 MB font. Source Han Sans is CID-keyed (Adobe-Identity-0: glyph n
+# has CID n), and in a CID-keyed CFF font the PDF reader finds a CID's glyph through the font's
+# charset (ISO 32000-1, 9.7.4.2). So one HarfBuzz pass that renumbers the used glyphs, whose charset
+# still names each by its original CID, embedded as a bare CFF font (FontFile3 /CIDFontType0C, the
+# form Acrobat and Ghostscript write), shows the same glyphs for the same codes at a few KB.
+# Anything else (a TrueType fallback font, a charset that is not the identity) keeps WeasyPrint's way.
+# This leans on WeasyPrint's internals (70.x: ``weasyprint.pdf.fonts.Font`` and its ``subset``, ``hb_face``,
+# ``tables``, ``type``; ``Document.fonts``; its HarfBuzz bindings): tests/public/test_pdf.py says so if a
+# new version moves them (the size test, and the test that every code finds its own glyph).
+
+
+class CompactCidFont(Font):
+    """A font of the document that WeasyPrint embeds as HarfBuzz's compact subset of its CFF table, when
+    the font gives each glyph its own number as CID and the subset keeps every used glyph's CID."""
+
+    compact = False
+
+    def subset(self, to_unicode: dict[int, str], hinting: bool) -> None:
+        glyphs = sorted({0, *(glyph for glyph in to_unicode if glyph < self.glyph_count)})
+        suitable = (to_unicode and harfbuzz_subset is not None and "CFF " in self.tables
+                    and "fvar" not in self.tables and not (self.png or self.svg or self.colr))
+        cff = None
+        if suitable and _cids_are_glyph_ids(self.hash, self.hb_face):
+            cff = _cff_subset(self.hb_face, glyphs, hinting=hinting, notdef_outline=bool(self.missing))
+        if cff is None or not {_cid_name(glyph) for glyph in glyphs} <= set(_charset(cff) or ()):
+            super().subset(to_unicode, hinting)
+            return
+        self.file_content, self.compact = cff, True
+
+    @property
+    def type(self) -> str:
+        """``otf`` (FontFile3, CIDFontType0) for the bare CFF too; ``_declare_bare_cff`` names its format."""
+        return "otf" if self.compact else str(super().type)
+
+
+class CompactFonts(dict[Any, Any]):
+    """``Document.fonts``: WeasyPrint adds each font the pages draw with; each becomes a ``CompactCidFont``."""
+
+    def __setitem__(self, key: Any, font: Any) -> None:
+        if type(font) is Font:
+            font.__class__ = CompactCidFont
+        super().__setitem__(key, font)
+
+
+def _declare_bare_cff(document: Any, pdf: pydyf.PDF) -> None:
+    """WeasyPrint's finisher: a compact font's stream holds a bare CFF font, not an OpenType one."""
+    compact = {id(font.file_content) for font in document.fonts.values() if getattr(font, "compact", False)}
+    for pdf_object in pdf.objects:
+        if isinstance(pdf_object, pydyf.Stream) and pdf_object.stream and id(pdf_object.stream[0]) in compact:
+            pdf_object.extra["Subtype"] = "/CIDFontType0C"
+
+
+#: the tables WeasyPrint drops from the fonts it embeds (layout is done; the PDF positions each glyph)
+_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+
+
+def _cff_subset(face: Any, glyphs: list[int], *, hinting: bool, notdef_outline: bool) -> bytes | None:
+    """The CFF table of HarfBuzz's subset of ``face`` to ``glyphs`` (renumbered, in order), or None."""
+    subset_input = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy)
+    if not subset_input:
+        return None
+    array = ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs)
+    harfbuzz.hb_set_add_sorted_array(harfbuzz_subset.hb_subset_input_glyph_set(subset_input), array, len(glyphs))
+    tags = sorted(harfbuzz.hb_tag_from_string(tag, -1) for tag in _DROPPED_TABLES)
+    dropped = harfbuzz_subset.hb_subset_input_set(subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    harfbuzz.hb_set_add_sorted_array(dropped, ffi.new(f"hb_codepoint_t[{len(tags)}]", tags), len(tags))
+    flags = harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE | harfbuzz_subset.HB_SUBSET_FLAGS_NO_LAYOUT_CLOSURE
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if notdef_outline:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
+    subset = ffi.gc(harfbuzz_subset.hb_subset_or_fail(face, subset_input), harfbuzz.hb_face_destroy)
+    return _cff_table(subset) if subset else None
+
+
+def _cff_table(face: Any) -> bytes | None:
+    blob = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(b"CFF ", -1))
+    try:
+        length = ffi.new("unsigned int *")
+        data = harfbuzz.hb_blob_get_data(blob, length)
+        return ffi.unpack(data, int(length[0])) if data != ffi.NULL and length[0] else None
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+
+
+def _cid_name(glyph: int) -> str:
+    """fontTools' name of the glyph with this CID in a CID-keyed font."""
+    return f"cid{glyph:05d}" if glyph else ".notdef"
+
+
+def _charset(cff: bytes) -> list[str] | None:
+    """The glyph names of a CID-keyed CFF font in glyph order (see ``_cid_name``); None for another font."""
+    try:
+        fonts = CFFFontSet()
+        fonts.decompile(io.BytesIO(cff), None)
+        top = fonts.topDictIndex[0]
+        return list(top.charset) if hasattr(top, "ROS") else None
+    except Exception:  # a CFF table fontTools cannot read is not one to embed this way
+        logger.warning("CFF font unreadable; embedding WeasyPrint's own subset", exc_info=True)
+        return None
+
+
+#: ``Font.hash`` (family, weight, style) → whether its CFF font is CID-keyed with glyph n as CID n
+_identity_fonts: dict[str, bool] = {}
+
+
+def _cids_are_glyph_ids(font_hash: str, face: Any) -> bool:
+    """Whether the font gives each glyph its own number as CID (Source Han Sans: Adobe-Identity-0), read
+    once a process: 20 ms for the 65,535 glyphs' charset."""
+    if font_hash not in _identity_fonts:
+        cff = _cff_table(face)
+        charset = _charset(cff) if cff else None
+        _identity_fonts[font_hash] = charset is not None and all(
+            name == _cid_name(glyph) for glyph, name in enumerate(charset)
+        )
+    return _identity_fonts[font_hash]
+
+
+# --------------------------------------------------------------------------------------------
+
+
 def qr_data_uri(text: str) -> str:
-    """A QR code of ``text`` as an inline SVG data URI (nothing to fetch)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=1)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    """A QR code of ``text`` as an inline SVG data URI (nothing to fetch). Each run of dark modules in a
+    row is one stroke one module thick, so the renderer parses about 300 short segments rather than a
+    square per module (about 700)."""
+    code = qrcode.QRCode(border=1)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y + 0.5}h{x - start}")
+            else:
+                x += 1
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" height="{size}mm" viewBox="0 0 {size} {size}">'
+           f'<path d="{"".join(runs)}" stroke="#000" stroke-width="1" fill="none"/></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
 
 
 def sha256_hex(data: bytes) -> str:

@@ -307,16 +307,14 @@ def test_every_text_at_its_maximum_still_prints_and_the_closing_stays_together(w
 
 
 def test_a_title_never_leaves_one_character_on_its_last_line(world):
-    from weasyprint import HTML
-
-    from transfers.pdf import BASE_URL, StaticOnlyFetcher
+    from transfers.pdf import typeset
 
     notice = Notice.objects.get(case=to_publicity(world.a))
     for length in range(20, 60):
         notice.title = "关于“" + "成" * length + "”科技成果转化的公示"
         context = {"notice": notice, "c": notice.content, "qr": "", "public_url": "", "verify_url": ""}
         html = notice_services.render_to_string("public/notice_pdf.html", context)
-        page = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render().pages[0]
+        page = typeset(html).pages[0]
         lines = list(_title_lines(page._page_box))
         assert lines and len(lines[-1]) >= 2, (length, lines)
 
