@@ -386,8 +386,8 @@ def sql_times(requests: dict[str, tuple[str, dict[str, str]]], client: Client) -
 
 def explain() -> None:
     """The plan of every query the list and the feed make (``--explain``): the pages' own queries, as sent."""
-    for label, url, params in (("list", "/notices/", {}), ("list filter", "/notices/", VARIANTS["filter"]),
-                               ("feed", "/notices/feed/", {})):
+    for label, url, params in (("list", "/notices/", {}), ("list search", "/notices/", VARIANTS["search"]),
+                               ("list filter", "/notices/", VARIANTS["filter"]), ("feed", "/notices/feed/", {})):
         with CaptureQueriesContext(connection) as captured:
             get(Client(), url, params)
         for query in captured.captured_queries:

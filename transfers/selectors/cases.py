@@ -178,7 +178,7 @@ def notice_public_with_status(status: str) -> QuerySet[Any]:
 
 def notice_public_get(number: str, version: int | None = None) -> Any:
     """A notice version by number (the current one when no version is given), else 404."""
-    qs = notice_public_list().select_related("case").filter(number=number)
+    qs = notice_public_list().filter(number=number)
     notice = qs.filter(version=version).first() if version is not None else qs.order_by("-version").first()
     if notice is None:
         raise Http404
