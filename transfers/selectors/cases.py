@@ -197,7 +197,7 @@ def notice_public_versions(number: str) -> list[Any]:
     )
     packs = RulePack.objects.in_bulk({notice.pack_id for notice in versions})
     for notice in versions:
-        notice.rule_pack = packs[notice.pack_id]
+        notice.rule_pack = packs.get(notice.pack_id)
     return versions
 
 
