@@ -98,3 +98,6 @@ clean:
 bench: install-dev
 	$(BIN)/python -m benchmarks.case_visibility
 	$(BIN)/python -m benchmarks.task_lists
+	$(BIN)/python -m benchmarks.transitions
+	$(BIN)/python -m benchmarks.public_pages
+	$(BIN)/python -m benchmarks.notice_pdf

@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Func, IntegerField, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
@@ -126,16 +126,25 @@ def public_page(
 
 def _list_state(request: HttpRequest) -> tuple[datetime.datetime | None, int]:
     """When the public list last changed and how many versions it holds, once per request. It changes
-    on a write, and when a period ends: the status the public reads changes then with nothing written."""
+    on a write, and when a period ends: the status the public reads changes then with nothing written.
+    One query, each part answered from an index: the newest write (``updated_at``), the count, and the
+    latest end of a period that is over while its notice still reads in publicity (``status, ends_at``)."""
     state: tuple[datetime.datetime | None, int] | None = getattr(request, "_public_list_state", None)
     if state is None:
-        found = selectors.notice_public_list().aggregate(
-            written=Max("updated_at"),
-            versions=Count("pk"),
-            lapsed=Max("ends_at", filter=Q(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now())),
+        public = selectors.notice_public_list().select_related(None).order_by()
+        lapsed = public.filter(status=NoticeStatus.IN_PUBLICITY, ends_at__lte=clock.now()).order_by("-ends_at")
+        counted = public.annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values("n")
+        found = (
+            public.order_by("-updated_at")
+            .annotate(versions=Subquery(counted), lapsed=Subquery(lapsed.values("ends_at")[:1]))
+            .values("updated_at", "versions", "lapsed")
+            .first()
         )
-        changed = max((m for m in (found["written"], found["lapsed"]) if m is not None), default=None)
-        state = (changed, found["versions"])
+        if found is None:
+            state = (None, 0)
+        else:
+            changed = max(m for m in (found["updated_at"], found["lapsed"]) if m is not None)
+            state = (changed, found["versions"])
         request._public_list_state = state  # type: ignore[attr-defined]
     return state
 
@@ -156,7 +165,7 @@ def _list_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
 @public_page(etag=_list_etag, last_modified=_list_last_modified)
 def notice_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    notices = selectors.notice_public_with_status(status)
+    notices = selectors.notice_public_rows(status)
     mode = request.GET.get("mode", "")
     if mode in TransferMode.values:
         notices = notices.filter(content__mode_code=mode)  # as published, not as the case reads today
@@ -166,7 +175,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         notices = notices.filter(Q(search_text__icontains=query) | Q(number__icontains=query))
-    page = Paginator(notices.order_by("-issued_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page, "q": query, "status": status, "mode": mode, "kind": kind, "kinds": NoticeKind.choices,
         "statuses": [(code, PUBLIC_STATUS_LABELS[code]) for code in PUBLIC_STATUSES],
@@ -183,15 +192,36 @@ def _window(notice: Notice, current: Notice) -> tuple[bool, int | None]:
     return True, days_left(clock.now(), notice.ends_at, notice.clock_rules(), starts_at=notice.starts_at)
 
 
+def _versions(request: HttpRequest, number: str) -> list[Notice]:
+    """Every public version of the number (``selectors.notice_public_versions``), read once per request:
+    the validator and the page share them."""
+    read: tuple[str, list[Notice]] | None = getattr(request, "_public_versions", None)
+    if read is None or read[0] != number:
+        read = (number, selectors.notice_public_versions(number))
+        request._public_versions = read  # type: ignore[attr-defined]
+    return read[1]
+
+
+def _version(request: HttpRequest, number: str, version: int | None = None) -> tuple[Notice, Notice, list[Notice]]:
+    """The version asked for (the current one when none is), the current one and all of them, else 404."""
+    versions = _versions(request, number)
+    if not versions:
+        raise Http404
+    current = versions[-1]
+    if version is None:
+        return current, current, versions
+    for notice in versions:
+        if notice.version == version:
+            return notice, current, versions
+    raise Http404
+
+
 def _etag(request: HttpRequest, number: str, version: int | None = None, **kwargs: Any) -> str | None:
     """The page's state: the notice (its latest write) and what the clock makes of it."""
-    current = (
-        selectors.notice_public_list().filter(number=number)
-        .select_related("case__rule_pack", "institution__rule_pack", "distribution__rule_pack")
-        .order_by("-version").first()
-    )
-    if current is None:
+    versions = _versions(request, number)
+    if not versions:
         return None
+    current = versions[-1]
     is_open, left = _window(current, current)
     return (
         f"{number}-{version or 'current'}-{current.version}-{current.updated_at.timestamp()}-"
@@ -203,14 +233,15 @@ def _years(years: list[int]) -> str:
     return pgettext("list separator", "、").join(str(year) for year in sorted(years))
 
 
-def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = None, status: int = 200) -> HttpResponse:
-    current = selectors.notice_public_get(notice.number)
+def _detail(request: HttpRequest, number: str, version: int | None = None, form: ObjectionForm | None = None,
+            status: int = 200) -> HttpResponse:
+    notice, current, versions = _version(request, number, version)
     window_open, left = _window(notice, current)
     context = {
         "notice": notice,
         "c": notice.content,
         "current": current,
-        "versions": selectors.notice_public_list().filter(number=notice.number).order_by("version"),
+        "versions": versions,
         "window_open": window_open,
         "days_left": left,
         "working_days": notice.clock_rules().working_days,
@@ -223,21 +254,21 @@ def _detail(request: HttpRequest, notice: Notice, form: ObjectionForm | None = N
 
 @public_page(etag=_etag)
 def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
-    notice = selectors.notice_public_get(number)
+    notice = _version(request, number)[0]
     if request.method != "POST":
-        return _detail(request, notice)
+        return _detail(request, number)
     form = ObjectionForm(request.POST, request.FILES)
     if not form.is_valid():
         if notice.accepts_objections():
             messages.error(request, _("请根据提示修改后再提交。"))
         else:  # the period ended (or an objection suspended it) while the reader typed
             messages.error(request, _("该公示不在公示期内，不能提出异议。"))
-        return _detail(request, notice, form, status=400)
+        return _detail(request, number, form=form, status=400)
     # counted per person (the client's address), only for complete submissions: typing errors cost nothing
     if is_ratelimited(request, group="objection", key=_objector_key, rate=OBJECTION_RATE, method="POST",
                       increment=True):
         messages.error(request, _("提交过于频繁，请一小时后再试。"))
-        return _detail(request, notice, form, status=429)
+        return _detail(request, number, form=form, status=429)
     data = form.cleaned_data
     try:
         objection = objection_file(
@@ -247,7 +278,7 @@ def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
         )
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
-        return _detail(request, notice, form, status=400)
+        return _detail(request, number, form=form, status=400)
     messages.success(
         request,
         _("您的异议已受理，受理编号 %(number)s。公示已暂停，我们将依程序处理并答复。")
@@ -259,7 +290,7 @@ def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 @public_page(etag=_etag)
 def notice_version(request: HttpRequest, number: str, version: int) -> HttpResponse:
-    return _detail(request, selectors.notice_public_get(number, version))
+    return _detail(request, number, version)
 
 
 def _pdf_response(notice: Notice, *, cache: str) -> FileResponse:
@@ -318,7 +349,8 @@ class NoticeFeed(Feed):
         return response
 
     def items(self) -> Any:
-        return selectors.notice_public_list().exclude(status=NoticeStatus.SUPERSEDED).order_by("-issued_at")[:50]
+        notices = selectors.notice_public_list().exclude(status=NoticeStatus.SUPERSEDED)
+        return notices.select_related(None).defer("search_text").order_by("-issued_at", "-pk")[:50]
 
     def item_title(self, item: Notice) -> str:
         return f"{item.number} {item.title}"

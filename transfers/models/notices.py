@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
@@ -61,6 +62,15 @@ class Notice(models.Model):
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
         ordering = ["-issued_at", "-pk"]
+        indexes = [
+            # the public list and the feed, newest first: a page stops after its rows
+            models.Index(fields=["issued_at", "id"], name="notice_issued_idx"),
+            # the public list's validator: its latest write
+            models.Index(fields=["updated_at"], name="notice_updated_idx"),
+            # what the public filters on, and what makes a notice public (``selectors.notice_public_list``):
+            # the list's and the validator's counts read this index only, never the rows and their content
+            models.Index(fields=["status", "kind", "ends_at", "pdf_sha256"], name="notice_public_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["number", "version"], name="notice_number_version_unique"),
             models.UniqueConstraint(
@@ -97,10 +107,11 @@ class Notice(models.Model):
         the public reads 公示期满（待转入实施）, never 公示中 beside 公示期已届满."""
         return self.status == NoticeStatus.IN_PUBLICITY and clock.now() >= self.ends_at
 
-    @property
+    @cached_property
     def rule_pack(self) -> Any:
         """The rules it follows: a reward notice's are the version its distribution applied, a transfer
-        notice's the version its case pinned."""
+        notice's the version its case pinned. Pinned, so read once (``selectors.notice_public_versions``
+        gives it without reading the case)."""
         if self.is_reward and self.distribution is not None:
             return self.distribution.rule_pack
         return self.case.applicable_rule_pack

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .. import permissions
@@ -25,6 +26,7 @@ from ..models import (
     Institution,
     Objection,
     Role,
+    RulePack,
     Stage,
     TransferCase,
 )
@@ -136,11 +138,19 @@ def notice_public_list() -> QuerySet[Any]:
     notice still being rendered is not); drafts and cases under review never have one."""
     from ..models import Notice, NoticeStatus
 
-    return (
-        Notice.objects.select_related("institution", "case")
-        .exclude(status=NoticeStatus.PENDING)
-        .exclude(pdf_sha256="")
-    )
+    return Notice.objects.select_related("institution").exclude(status=NoticeStatus.PENDING).exclude(pdf_sha256="")
+
+
+#: what a row of the public list prints (``public/notice_list.html``): never the frozen content nor the
+#: search text, which only a notice's own page and the feed read
+NOTICE_ROW_FIELDS = (
+    "number", "version", "kind", "status", "title", "issued_at", "starts_at", "ends_at", "institution__name",
+)
+
+
+def notice_public_rows(status: str) -> QuerySet[Any]:
+    """The public list's rows, newest first (``notice_public_with_status``), reading only what a row prints."""
+    return notice_public_with_status(status).only(*NOTICE_ROW_FIELDS).order_by("-issued_at", "-pk")
 
 
 def notice_public_with_status(status: str) -> QuerySet[Any]:
@@ -173,6 +183,22 @@ def notice_public_get(number: str, version: int | None = None) -> Any:
     if notice is None:
         raise Http404
     return notice
+
+
+def notice_public_versions(number: str) -> list[Any]:
+    """Every public version of a number, oldest first (the last is the current one), each with the rules
+    its period follows (``Notice.rule_pack``); empty for a number the public may not see. Two short
+    queries: the versions with their pack's id, then the packs (never the case row)."""
+    versions = list(
+        notice_public_list().select_related(None).filter(number=number)
+        # ``Notice.rule_pack``: a reward notice has a distribution, a transfer notice its case's pack
+        .annotate(pack_id=Coalesce("distribution__rule_pack", "case__rule_pack", "case__institution__rule_pack"))
+        .order_by("version")
+    )
+    packs = RulePack.objects.in_bulk({notice.pack_id for notice in versions})
+    for notice in versions:
+        notice.rule_pack = packs.get(notice.pack_id)
+    return versions
 
 
 def open_panel_of(case: TransferCase) -> ExpertPanel | None:
