@@ -21,11 +21,9 @@ import hashlib
 import io
 import logging
 import os
-import statistics
 import sys
 import time
 import types
-from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -41,6 +39,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.views.generic import DetailView, ListView  # noqa: E402
+
+from benchmarks.pages import get, measure, profile, query_count, sql_times  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 NOTICES = int(os.environ.get("BENCH_NOTICES", "10000"))
@@ -234,30 +234,10 @@ class Cloner:
 # the measurement
 
 
-def get(client: Client, url: str, params: dict[str, str]) -> bytes:
-    response = client.get(url, params)
-    assert response.status_code == 200, (url, response.status_code)
-    return b"".join(response) if response.streaming else response.content
 
 
-def query_count(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        get(client, url, params)
-    return len(ctx.captured_queries)
 
 
-def measure(pages: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    """Median milliseconds of each page, the pages taken in turn in every round."""
-    for fn in pages.values():  # warm up: templates compiled, caches filled
-        fn()
-        fn()
-    times: dict[str, list[float]] = {label: [] for label in pages}
-    for _ in range(rounds):
-        for label, fn in pages.items():
-            begin = time.perf_counter()
-            fn()
-            times[label].append((time.perf_counter() - begin) * 1000)
-    return {label: statistics.median(values) for label, values in times.items()}
 
 
 #: the notice page in publicity also against the DetailView that renders its objection form too
@@ -352,36 +332,8 @@ def main() -> None:
         explain()
 
 
-def profile(pages: dict[str, Callable[[], Any]]) -> None:
-    """Where each page spends its time (``--profile``): cProfile over 20 requests, the top ``BENCH_TOP`` (25)
-    functions by ``BENCH_SORT`` (own time)."""
-    import cProfile
-    import pstats
-
-    for label, page in pages.items():
-        page()
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(20):
-            page()
-        profiler.disable()
-        print(f"\n== {label}")
-        stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime"))
-        stats.print_stats(int(os.environ.get("BENCH_TOP", "25")))
 
 
-def sql_times(requests: dict[str, tuple[str, dict[str, str]]], client: Client) -> None:
-    """Each query of each page with its time (``--sql``), the median of 5 requests."""
-    for label, request in requests.items():
-        runs = []
-        for _ in range(5):
-            with CaptureQueriesContext(connection) as captured:
-                get(client, *request)
-            runs.append(captured.captured_queries)
-        print(f"\n== {label}")
-        for i, query in enumerate(runs[0]):
-            median = statistics.median(float(run[i]["time"]) for run in runs) * 1000
-            print(f"{median:7.2f} ms  {query['sql'][:200]}")
 
 
 def explain() -> None:

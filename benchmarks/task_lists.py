@@ -18,12 +18,10 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import statistics
 import sys
 import time
 import types
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -36,9 +34,11 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
+from django.test.utils import override_settings, setup_test_environment  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.views.generic import ListView  # noqa: E402
+
+from benchmarks.pages import get, measure, profile, query_count, sql_times  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 CASES = int(os.environ.get("BENCH_CASES", "10000"))  # in the officer's institution
@@ -325,34 +325,14 @@ class Cloner:
 # the measurement
 
 
-def get(client: Client, url: str, params: dict[str, str]) -> bytes:
-    response = client.get(url, params)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content
 
 
-def query_count(client: Client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        get(client, url, params)
-    return len(ctx.captured_queries)
 
 
 def rows_of(content: bytes) -> int:
     return content.count(b"<tr") - 1  # less the header
 
 
-def measure(pages: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    """Median milliseconds of each page, the pages taken in turn in every round."""
-    for fn in pages.values():  # warm up: templates compiled, caches filled
-        fn()
-        fn()
-    times: dict[str, list[float]] = {label: [] for label in pages}
-    for _ in range(rounds):
-        for label, fn in pages.items():
-            begin = time.perf_counter()
-            fn()
-            times[label].append((time.perf_counter() - begin) * 1000)
-    return {label: statistics.median(values) for label, values in times.items()}
 
 
 def main() -> None:
@@ -428,7 +408,7 @@ def main() -> None:
             profile(pages)
             return
         if "--sql" in sys.argv:
-            sql_times(requests, client)
+            sql_times(requests, client, width=160)
             explain(tto)
             return
         medians = measure(pages, ROUNDS)
@@ -456,36 +436,8 @@ def main() -> None:
         explain(tto)
 
 
-def profile(pages: dict[str, Callable[[], Any]]) -> None:
-    """Where each page spends its time (``--profile``): cProfile over 20 requests, the top ``BENCH_TOP`` (25)
-    functions by ``BENCH_SORT`` (own time)."""
-    import cProfile
-    import pstats
-
-    for label, page in pages.items():
-        page()
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(20):
-            page()
-        profiler.disable()
-        print(f"\n== {label}")
-        stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime"))
-        stats.print_stats(int(os.environ.get("BENCH_TOP", "25")))
 
 
-def sql_times(requests: dict[str, tuple[str, dict[str, str]]], client: Client) -> None:
-    """Each query of each page with its time (``--sql``), the median of 5 requests."""
-    for label, request in requests.items():
-        runs = []
-        for _ in range(5):
-            with CaptureQueriesContext(connection) as captured:
-                get(client, *request)
-            runs.append(captured.captured_queries)
-        print(f"\n== {label}")
-        for i, query in enumerate(runs[0]):
-            median = statistics.median(float(run[i]["time"]) for run in runs) * 1000
-            print(f"{median:7.2f} ms  {query['sql'][:160]}")
 
 
 def explain(user: Any) -> None:

@@ -21,7 +21,7 @@ from .services.institutions import institution_register
 from .services.rules import EDITABLE_FIELDS, floor_errors, rule_pack_new_version
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     """Rows written by the services only: the admin reads them, never adds, changes or deletes."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -32,6 +32,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 class InstitutionRegisterForm(forms.ModelForm):
@@ -131,18 +135,9 @@ class RulePackAdmin(admin.ModelAdmin):
         return False
 
 
-class InventorInline(admin.TabularInline):
+class InventorInline(ReadOnly, admin.TabularInline):
     model = Inventor
     extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Achievement)

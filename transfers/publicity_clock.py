@@ -18,6 +18,7 @@ Where the rules come from:
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,16 @@ class Deadline:
         return fallback_note(self.fallback_years)
 
 
+@functools.lru_cache(maxsize=4096)
+def _official_workday(day: datetime.date) -> bool | None:
+    """``chinese_calendar``'s answer, or None for a year it does not cover; remembered (it scans its whole
+    table of holidays on every call)."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
+
+
 class _Calendar:
     """``chinese_calendar`` with the stated fallback; remembers the years it had to guess."""
 
@@ -91,11 +102,11 @@ class _Calendar:
         self.guessed_years: set[int] = set()
 
     def is_workday(self, day: datetime.date) -> bool:
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            self.guessed_years.add(day.year)
-            return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
+        official = _official_workday(day)
+        if official is not None:
+            return official
+        self.guessed_years.add(day.year)
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
     def counts(self, day: datetime.date, rules: ClockRules) -> bool:
         return self.is_workday(day) if rules.working_days else True

@@ -1,0 +1,73 @@
+"""What the page benchmarks share (``task_lists``, ``public_pages``): a page fetched through the whole
+middleware, its query count, the median of rounds taken in turn, and the ``--profile``/``--sql`` views.
+Imported after ``django.setup()``."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+def get(client: Client, url: str, params: dict[str, str]) -> bytes:
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.status_code)
+    return b"".join(response) if response.streaming else response.content
+
+
+def query_count(client: Client, url: str, params: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        get(client, url, params)
+    return len(ctx.captured_queries)
+
+
+def measure(pages: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+    """Median milliseconds of each page, the pages taken in turn in every round."""
+    for fn in pages.values():  # warm up: templates compiled, caches filled
+        fn()
+        fn()
+    times: dict[str, list[float]] = {label: [] for label in pages}
+    for _ in range(rounds):
+        for label, fn in pages.items():
+            begin = time.perf_counter()
+            fn()
+            times[label].append((time.perf_counter() - begin) * 1000)
+    return {label: statistics.median(values) for label, values in times.items()}
+
+
+def profile(pages: dict[str, Callable[[], Any]]) -> None:
+    """Where each page spends its time (``--profile``): cProfile over 20 requests, the top ``BENCH_TOP`` (25)
+    functions by ``BENCH_SORT`` (own time)."""
+    import cProfile
+    import pstats
+
+    for label, page in pages.items():
+        page()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(20):
+            page()
+        profiler.disable()
+        print(f"\n== {label}")
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime"))
+        stats.print_stats(int(os.environ.get("BENCH_TOP", "25")))
+
+
+def sql_times(requests: dict[str, tuple[str, dict[str, str]]], client: Client, *, width: int = 200) -> None:
+    """Each query of each page with its time (``--sql``), the median of 5 requests."""
+    for label, request in requests.items():
+        runs = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as captured:
+                get(client, *request)
+            runs.append(captured.captured_queries)
+        print(f"\n== {label}")
+        for i, query in enumerate(runs[0]):
+            median = statistics.median(float(run[i]["time"]) for run in runs) * 1000
+            print(f"{median:7.2f} ms  {query['sql'][:width]}")
