@@ -1,6 +1,6 @@
-"""Django admin never changes a domain row behind the services: cases, achievements and memberships
-are read-only there, and registering an institution goes through ``institution_register``, which
-names its first institution admin and is recorded."""
+"""Django admin never changes a domain row behind the services: cases, achievements, memberships and
+the flow's processes and tasks are read-only there, and registering an institution goes through
+``institution_register``, which names its first institution admin and is recorded."""
 
 from __future__ import annotations
 
@@ -33,6 +33,23 @@ def test_a_domain_row_cannot_be_changed_or_deleted_from_django_admin(admin_clien
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     row.refresh_from_db()
     assert {f.attname: getattr(row, f.attname) for f in type(row)._meta.concrete_fields} == before
+
+
+@pytest.mark.parametrize("model", ["process", "task"])
+def test_the_flow_s_processes_and_tasks_cannot_be_changed_or_deleted_from_django_admin(admin_client, world, model):
+    from transfers.services import cases as svc
+    from workflows.selectors import open_tasks_of
+
+    case = svc.case_submit(case=file_case(world.a), by=world.a.applicant)
+    task = open_tasks_of(case).get()
+    row = task if model == "task" else task.process
+    change = reverse(f"admin:viewflow_{model}_change", args=[row.pk])
+    assert admin_client.get(change).status_code == 200
+    assert 'name="_save"' not in admin_client.get(change).content.decode()
+    assert admin_client.post(change, {"status": "DONE", "owner_permission": ""}).status_code == 403
+    delete = reverse(f"admin:viewflow_{model}_delete", args=[row.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert [t.status for t in open_tasks_of(case)] == ["NEW"]
 
 
 def test_registering_an_institution_appoints_its_first_admin_and_is_recorded(admin_client, world):
