@@ -1,7 +1,8 @@
 """File inputs that say their limits, and the request size refused before its body is read.
 
 Every file input of every form is an ``UploadField``: under it, the formats accepted and the size
-limit of one file (``ATTACHMENT_MAX_BYTES``); a larger file is refused on its field. A request whose
+limit of one file (``ATTACHMENT_MAX_BYTES``); a larger file is refused as it is chosen, in the browser
+(``static/js/forms.js``, before anything is sent), and on its field. A request whose
 body is larger than any form can need (``UPLOAD_REQUEST_MAX_BYTES``: the case form's three files at
 the limit, and its text) is answered 413 by ``config.middleware.LimitRequestBody`` from its
 ``Content-Length``, before a byte of it is read; the TLS proxy in front refuses the same size
@@ -40,8 +41,20 @@ def too_large(name: str, size: int) -> str:
 _limit_hint = lazy(limit_hint, str)
 
 
+class UploadInput(forms.ClearableFileInput):
+    """Tells the browser the limit of one file (``data-max-bytes``, read when rendered): ``static/js/forms.js``
+    refuses a larger file as it is chosen, with the field's hint, before anything is sent."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-max-bytes"] = str(settings.ATTACHMENT_MAX_BYTES)
+        return context
+
+
 class UploadField(forms.FileField):
     """A file input whose hint names the formats and the size limit, and which refuses a larger file."""
+
+    widget = UploadInput
 
     def __init__(self, *, kinds: frozenset[str] | set[str] = ALLOWED_KINDS, help_text: Any = "", **kwargs: Any) -> None:
         hint = _limit_hint(kinds)

@@ -33,9 +33,27 @@
     });
   }
 
+  /* A file over the limit of one file (the input's data-max-bytes) is refused as it is chosen: the
+     browser will not send the form, and says why with the field's own hint (formats and limit). The
+     server refuses it too, so without JavaScript nothing changes but the wait. */
+  function checkSize(input) {
+    var limit = Number(input.getAttribute("data-max-bytes"));
+    var tooLarge = Array.prototype.filter.call(input.files || [], function (file) { return file.size > limit; });
+    var hint = document.getElementById((input.getAttribute("aria-describedby") || "").split(" ")[0]);
+    input.setCustomValidity(tooLarge.length ? tooLarge[0].name + " — " + (hint ? hint.textContent.trim() : "") : "");
+    if (tooLarge.length) input.reportValidity();
+  }
+
+  function watchUploads() {
+    document.addEventListener("change", function (event) {
+      if (event.target.matches("input[type=file][data-max-bytes]")) checkSize(event.target);
+    });
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
   }
+  watchUploads();
 })();

@@ -88,3 +88,24 @@ def test_applicant_files_and_tto_passes(live_server, browser):
     case.refresh_from_db()
     assert case.stage == Stage.ASSESSMENT
     assert "您目前没有待办任务" in reviewer.content()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_file_over_the_limit_is_refused_as_it_is_chosen(live_server, browser, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    world = build_world()
+    page = browser.new_page(locale="zh-CN")
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    login(page, live_server.url, world.a.applicant.username)
+    page.goto(live_server.url + "/cases/new/")
+    upload = page.locator("#id_att-0-file")
+    upload.set_input_files(files=[{"name": "评估报告.pdf", "mimeType": "application/pdf",
+                                   "buffer": b"%PDF-" + b"0" * 2000}])
+    message = upload.evaluate("input => input.validationMessage")
+    assert message.startswith("评估报告.pdf — PDF、PNG、JPEG、DOCX、XLSX，每个文件不超过 1000")
+    assert not upload.evaluate("input => input.form.checkValidity()")  # the browser will not send it
+    upload.set_input_files(files=[{"name": "评估报告.pdf", "mimeType": "application/pdf",
+                                   "buffer": b"%PDF-" + b"0" * 500}])
+    assert upload.evaluate("input => input.validationMessage") == ""
+    assert errors == []

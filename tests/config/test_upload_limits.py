@@ -49,6 +49,7 @@ def test_every_file_input_of_the_case_form_says_its_formats_and_limit(client, wo
     assert len(inputs) == 3
     for tag in inputs:
         assert 'accept=".pdf,.png,.jpg,.jpeg,.docx,.xlsx"' in tag
+        assert f'data-max-bytes="{settings.ATTACHMENT_MAX_BYTES}"' in tag  # forms.js refuses larger as chosen
         hint_id = re.search(r'aria-describedby="([^"]+)"', tag)[1]
         hint = re.search(rf'id="{hint_id}">(.*?)</small>', page, re.S)[1]
         assert "PDF、PNG、JPEG、DOCX、XLSX，每个文件不超过 20.0\xa0MB。" in hint
