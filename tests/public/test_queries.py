@@ -104,3 +104,26 @@ def test_the_list_and_the_feed_read_an_index_not_every_notice(client, world):
                 plan = [row[-1] for row in cursor.fetchall()]
             scans = [step for step in plan if step.startswith("SCAN") and "INDEX" not in step]
             assert not scans, (url, params, sql, plan)
+
+
+def test_the_objection_form_is_rendered_once_per_language_and_a_reader_s_errors_each_time(world):
+    from tests.public.test_notices import to_publicity
+
+    url = Notice.objects.get(case=to_publicity(world.a)).get_current_url()
+
+    def fields_rendered(client: Client, **kwargs) -> tuple[bool, str]:
+        response = client.get(url, **kwargs)
+        page = response.content.decode()
+        return "transfers/_field.html" in [t.name for t in response.templates], page
+
+    Client().get(url)  # the first reader of this process and language renders it
+    rendered, page = fields_rendered(Client())
+    assert not rendered and 'name="reasons"' in page and "每个文件不超过" in page
+    rendered, english = fields_rendered(Client(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Grounds for objection" in english and "each file at most" in english
+    assert "每个文件不超过" not in english  # never the other language's copy
+    # a reader's own answer comes back with their words and the errors, rendered for them
+    response = Client().post(url, {"name": "张三", "relation": "同领域研究人员", "reasons": "太短"})
+    page = response.content.decode()
+    assert "transfers/_field.html" in [t.name for t in response.templates]
+    assert 'value="张三"' in page and "异议理由不少于" in page

@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -26,6 +28,23 @@ from ..models import (
 from ..validators import format_wan_yuan, wan_yuan_to_capitals
 
 register = template.Library()
+
+#: (template, form class, language, upload limit) → an unbound form's fields as rendered
+_UNBOUND_FIELDS: dict[tuple[str, str, str, int], SafeString] = {}
+
+
+@register.simple_tag
+def form_fields(template_name: str, form: Any) -> SafeString:
+    """A form's fields rendered by ``template_name``. An unbound form's are the same for every reader of a
+    language (no value, no error; the CSRF token is outside them), so they are rendered once per process:
+    the public notice page's objection form costs nothing after the first reader. A bound form (what the
+    reader typed, its errors) is rendered each time."""
+    if form.is_bound or form.initial or any(field.initial is not None for field in form.fields.values()):
+        return render_to_string(template_name, {"form": form})
+    key = (template_name, type(form).__qualname__, str(translation.get_language()), settings.ATTACHMENT_MAX_BYTES)
+    if key not in _UNBOUND_FIELDS:
+        _UNBOUND_FIELDS[key] = render_to_string(template_name, {"form": form})
+    return _UNBOUND_FIELDS[key]
 
 
 @register.filter
