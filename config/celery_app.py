@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -26,3 +26,11 @@ def _freeze_start_up_objects(**kwargs: Any) -> None:
     (docs/performance.md, Notice PDF: the slowest render 224 → 120 ms)."""
     gc.collect()
     gc.freeze()
+
+
+@worker_process_shutdown.connect
+def _release_fonts(**kwargs: Any) -> None:
+    """A pool process ends with ``os._exit``: the PDF renderer's temporary font copies are deleted first."""
+    from transfers.pdf import release_fonts
+
+    release_fonts()

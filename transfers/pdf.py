@@ -20,6 +20,7 @@ import hashlib
 import io
 import logging
 import re
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,13 +138,19 @@ def typesetter() -> Typesetter:
 
 
 @atexit.register
-def _forget_typesetter() -> None:
-    """At exit, while the interpreter is still whole: WeasyPrint removes its temporary copies of the fonts
-    (34 MB) when their configuration is collected (the last document's boxes refer to it in cycles), which
-    the interpreter's own teardown may skip."""
+def release_fonts() -> None:
+    """Delete WeasyPrint's temporary copies of the fonts (34 MB) now. Called at exit, while the interpreter is
+    still whole, and when a Celery pool process shuts down (``config/celery_app.py``): billiard ends its
+    processes with ``os._exit``, which runs neither ``atexit`` nor WeasyPrint's own clean-up, and each
+    process that rendered a notice would leave its copies in /tmp."""
     global _typesetter
-    if _typesetter is not None:
+    with _render_lock:
+        if _typesetter is None:
+            return
+        folder = getattr(_typesetter.fonts, "_folder", None)  # WeasyPrint's own attribute
         _typesetter = None
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
         gc.collect()
 
 

@@ -13,11 +13,11 @@ def close_due_publicity() -> list[str]:
     return publicity_close_due()
 
 
-@shared_task(name="transfers.tasks.publish_pending_notices", ignore_result=True, acks_late=True,
-             reject_on_worker_lost=True)
+@shared_task(name="transfers.tasks.publish_pending_notices", ignore_result=True, acks_late=True)
 def publish_pending_notices() -> list[str]:
     """Render and publish every notice whose PDF could not be rendered when it was issued. Acknowledged
-    once done, and handed back when its worker dies: publishing an already published notice does nothing."""
+    once done; not handed back when its worker dies (a render that ran out of memory would kill the next
+    worker too): beat runs it again within two minutes, and publishing a published notice does nothing."""
     return notices.publish_pending_notices()
 
 

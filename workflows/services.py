@@ -75,10 +75,13 @@ def _execute(*, task: Task, user: Any, run: Runner, case: TransferCase) -> Trans
         # the stage the service returned
         with executing(task.flow_task.flow_class, case.pk) as execution:
             with acting_for(person_name(principal) if principal is not None else ""), moving(case):
-                case = run()
-            execution.stage = case.stage if isinstance(case, TransferCase) else None
+                returned = run()
+            # the stage the service left: known when it moved the very row this move locked (``moving``
+            # hands it to the service's lock); a copy read earlier (a view's own ``self.case``) may be
+            # stale, so the routing then reads the database
+            execution.stage = returned.stage if returned is case else None
             activation.execute()
-        return case
+        return returned
 
 
 SYSTEM_USERNAME = "system"

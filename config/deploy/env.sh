@@ -4,8 +4,13 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ENV_FILE=${STACK_ENV_FILE:-$ROOT/var/stack.env}
 if [ -f "$ENV_FILE" ]; then
-    while IFS='=' read -r name value; do
-        case "$name" in ''|\#*) continue ;; esac
+    # KEY=value lines read as systemd's EnvironmentFile and django-environ read them: the value is all after
+    # the first "=" (a base64 secret ends in "="), one pair of surrounding quotes dropped, a last line
+    # without a newline kept
+    while IFS= read -r line || [ -n "$line" ]; do
+        [[ "$line" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || continue  # blanks, comments, anything else
+        name=${line%%=*} value=${line#*=}
+        if [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
         [ -n "${!name+x}" ] || export "$name=$value"
     done <"$ENV_FILE"
 fi

@@ -80,7 +80,11 @@ fi
 if [ "$POSTGRES_HOST" = localhost ] || [ "$POSTGRES_HOST" = 127.0.0.1 ]; then
     apt_install pg_lsclusters postgresql
     if ! pg_isready -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT"; then
-        pg_lsclusters -h | while read -r version cluster _; do "${AS_ROOT[@]}" pg_ctlcluster "$version" "$cluster" start; done
+        # each cluster started if it is not (one already running, or no root, is not an error here: the
+        # readiness check below says what is wrong)
+        pg_lsclusters -h | while read -r version cluster _; do
+            "${AS_ROOT[@]}" pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+        done
         for _ in $(seq 20); do pg_isready -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" && break; sleep 0.5; done
     fi
     pg_isready -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" || die "PostgreSQL does not answer on $POSTGRES_HOST:$POSTGRES_PORT"
@@ -90,7 +94,9 @@ if [ "$POSTGRES_HOST" = localhost ] || [ "$POSTGRES_HOST" = 127.0.0.1 ]; then
             psql_admin -c "CREATE ROLE \"$POSTGRES_USER\" LOGIN"
         fi
         # the role's password is the env file's (a role of its own: tests' `transfers` role is left alone)
-        psql_admin -v pw="$POSTGRES_PASSWORD" <<<"ALTER ROLE \"$POSTGRES_USER\" PASSWORD :'pw';"
+        # the password reaches psql on its standard input, never on a command line (ps, sudo's log)
+        pw=${POSTGRES_PASSWORD//\\/\\\\}; pw=${pw//\'/\'\'}  # psql's quoting: \ and ' doubled
+        printf "\\\\set pw '%s'\\nALTER ROLE \"%s\" PASSWORD :'pw';\\n" "$pw" "$POSTGRES_USER" | psql_admin
         if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$POSTGRES_DB'")" != 1 ]; then
             psql_admin -c "CREATE DATABASE \"$POSTGRES_DB\" OWNER \"$POSTGRES_USER\" ENCODING 'UTF8' TEMPLATE template0"
             say "created database $POSTGRES_DB"

@@ -146,3 +146,20 @@ def test_renders_in_two_threads_at_once_each_get_their_own_text():
     with ThreadPoolExecutor(max_workers=2) as pool:
         documents = list(pool.map(lambda title: render_pdf(f'<html lang="zh-CN"><h1>{title}</h1></html>'), titles))
     assert [title in pdf_text(data) for title, data in zip(titles, documents, strict=True)] == [True, True]
+
+
+def test_the_fonts_temporary_copies_are_deleted_when_a_worker_process_ends():
+    """A Celery pool process ends with os._exit (no atexit): its shutdown signal deletes WeasyPrint's
+    34 MB copies of the fonts, and a later render in the same process sets them up again."""
+    from pathlib import Path
+
+    from celery.signals import worker_process_shutdown
+
+    from transfers import pdf
+
+    render_pdf("<html lang='zh-CN'><title>甲</title><p>乙</p></html>")
+    folder = Path(pdf._typesetter.fonts._folder)
+    assert folder.is_dir() and any(folder.iterdir())
+    worker_process_shutdown.send(sender=None, pid=0, exitcode=0)
+    assert not folder.exists() and pdf._typesetter is None
+    assert "丙" in pdf_text(render_pdf("<html lang='zh-CN'><title>丙</title><p>丙</p></html>"))

@@ -44,3 +44,21 @@ def test_passing_preliminary_review_from_the_task_sends_at_most_15_statements(wo
     assert AuditEvent.objects.filter(case=case, action="pass_preliminary_review").count() == 1
     assert {t.flow_task.name for t in open_tasks_of(case)} == {"assessment"}
     assert_flow_agrees(case)
+
+
+def test_a_runner_that_returns_a_copy_read_before_the_move_still_routes_by_the_new_stage(world):
+    """A view's runner may return its own copy of the case (read before the lock): the routing then reads
+    the stage from the database instead of trusting the stale copy."""
+    officer = world.a.tto_officer
+    case = svc.case_submit(case=file_case(world.a), by=world.a.applicant)
+    task = open_tasks_of(case).get()
+
+    def run():
+        svc.case_return(case=case, by=officer, comment="请补充材料。")
+        return case  # still says preliminary review
+
+    task_execute(task=task, user=officer, run=run)
+    case.refresh_from_db()
+    assert case.stage == Stage.RETURNED
+    assert {t.flow_task.name for t in open_tasks_of(case)} == {"revise"}
+    assert_flow_agrees(case)
