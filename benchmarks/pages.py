@@ -4,6 +4,7 @@ Imported after ``django.setup()``."""
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import time
@@ -12,7 +13,24 @@ from typing import Any
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+#: titles the benchmarks' cloned cases and notices take in turn
+TITLES = [
+    "耐旱马铃薯技术转让", "黄土滑坡监测预警系统", "高原牦牛乳制品加工工艺", "风沙区光伏板清洗机器人",
+    "中药材当归规范化种植技术", "寒旱区苜蓿新品种", "兰州百合组培快繁技术", "盐碱地改良微生物菌剂",
+    "石油管道腐蚀在线监测装置", "敦煌壁画数字化修复方法", "藜麦高产栽培技术", "稀土永磁材料制备工艺",
+    "冻土路基温度场调控技术", "河西走廊节水灌溉控制器", "沙棘果油超临界萃取工艺", "新型锂电池隔膜材料",
+    "黄河水沙智能监测平台", "高寒草甸生态修复技术", "肉羊快速育肥饲料配方", "苹果采后保鲜技术",
+]
+
+
+def start_database() -> None:
+    """A test database of its own (one a killed run left is replaced), Django's test environment, and
+    Celery's eager tasks quiet (one log line each otherwise)."""
+    setup_test_environment()
+    logging.getLogger("celery").setLevel(logging.WARNING)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
 
 def get(client: Client, url: str, params: dict[str, str]) -> bytes:

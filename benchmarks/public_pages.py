@@ -19,7 +19,6 @@ import copy
 import datetime
 import hashlib
 import io
-import logging
 import os
 import sys
 import time
@@ -36,23 +35,16 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.views.generic import DetailView, ListView  # noqa: E402
 
-from benchmarks.pages import get, measure, profile, query_count, sql_times  # noqa: E402
+from benchmarks.pages import TITLES, get, measure, profile, query_count, sql_times, start_database  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 NOTICES = int(os.environ.get("BENCH_NOTICES", "10000"))
 SMALL = 100
 
-TITLES = [
-    "耐旱马铃薯技术转让", "黄土滑坡监测预警系统", "高原牦牛乳制品加工工艺", "风沙区光伏板清洗机器人",
-    "中药材当归规范化种植技术", "寒旱区苜蓿新品种", "兰州百合组培快繁技术", "盐碱地改良微生物菌剂",
-    "石油管道腐蚀在线监测装置", "敦煌壁画数字化修复方法", "藜麦高产栽培技术", "稀土永磁材料制备工艺",
-    "冻土路基温度场调控技术", "河西走廊节水灌溉控制器", "沙棘果油超临界萃取工艺", "新型锂电池隔膜材料",
-    "黄河水沙智能监测平台", "高寒草甸生态修复技术", "肉羊快速育肥饲料配方", "苹果采后保鲜技术",
-]
 
 #: the list, unfiltered and as the public filters it
 VARIANTS = {
@@ -234,12 +226,6 @@ class Cloner:
 # the measurement
 
 
-
-
-
-
-
-
 #: the notice page in publicity also against the DetailView that renders its objection form too
 WITH_FORM = {"notice page, in publicity": "  the same + objection form"}
 
@@ -267,9 +253,7 @@ def requests_for(open_one: str, ended: str) -> tuple[dict[str, tuple[str, dict[s
 
 
 def main() -> None:
-    setup_test_environment()
-    logging.getLogger("celery").setLevel(logging.WARNING)  # the eager tasks of the demo, one line each
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)  # a test database left by a killed run
+    start_database()
     from django.core.management import call_command
 
     from transfers.models import Notice, NoticeKind, NoticeStatus
@@ -330,10 +314,6 @@ def main() -> None:
     print(f"query count not the same with {SMALL} and {NOTICES} notices: {', '.join(grew) or 'none'}")
     if "--explain" in sys.argv:
         explain()
-
-
-
-
 
 
 def explain() -> None:

@@ -16,7 +16,6 @@ achievement, inventor and transfer mode, until the institution holds 10,000 case
 from __future__ import annotations
 
 import datetime
-import logging
 import os
 import sys
 import time
@@ -34,11 +33,11 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.views.generic import ListView  # noqa: E402
 
-from benchmarks.pages import get, measure, profile, query_count, sql_times  # noqa: E402
+from benchmarks.pages import TITLES, get, measure, profile, query_count, sql_times, start_database  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 CASES = int(os.environ.get("BENCH_CASES", "10000"))  # in the officer's institution
@@ -66,13 +65,6 @@ MIX: list[tuple[str, str, int]] = [
     ("terminated", "", 1),
 ]
 
-TITLES = [
-    "耐旱马铃薯技术转让", "黄土滑坡监测预警系统", "高原牦牛乳制品加工工艺", "风沙区光伏板清洗机器人",
-    "中药材当归规范化种植技术", "寒旱区苜蓿新品种", "兰州百合组培快繁技术", "盐碱地改良微生物菌剂",
-    "石油管道腐蚀在线监测装置", "敦煌壁画数字化修复方法", "藜麦高产栽培技术", "稀土永磁材料制备工艺",
-    "冻土路基温度场调控技术", "河西走廊节水灌溉控制器", "沙棘果油超临界萃取工艺", "新型锂电池隔膜材料",
-    "黄河水沙智能监测平台", "高寒草甸生态修复技术", "肉羊快速育肥饲料配方", "苹果采后保鲜技术",
-]
 INVENTORS = ["王𠮷祥", "马堃", "李三", "赵四", "陈静", "刘洋", "杨帆", "周敏", "吴昊", "郑欣", "孙悦", "朱琳"]
 MODES = ["assignment", "ordinary_licence", "sole_licence", "exclusive_licence", "equity_investment"]
 
@@ -325,20 +317,12 @@ class Cloner:
 # the measurement
 
 
-
-
-
-
 def rows_of(content: bytes) -> int:
     return content.count(b"<tr") - 1  # less the header
 
 
-
-
 def main() -> None:
-    setup_test_environment()
-    logging.getLogger("celery").setLevel(logging.WARNING)  # the eager tasks of the walk, one line each
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)  # a test database left by a killed run
+    start_database()
     from tests.factories import UserFactory, build_world
     from transfers.models import Membership, TransferCase
 
@@ -434,10 +418,6 @@ def main() -> None:
     print(f"query count not the same with {SMALL} and {CASES} cases: {', '.join(grew) or 'none'}")
     if "--explain" in sys.argv:
         explain(tto)
-
-
-
-
 
 
 def explain(user: Any) -> None:
