@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from .models import Achievement, AuditEvent, Institution, Inventor, Membership, RulePack, TransferCase
+from .services.errors import ActionRefused
 from .services.institutions import institution_register
 from .services.rules import EDITABLE_FIELDS, floor_errors, rule_pack_new_version
 
@@ -83,6 +84,16 @@ class InstitutionAdmin(ReadOnlyAdmin):
                                        admin_username=form.cleaned_data["admin_username"])
         obj.pk = created.pk
         obj._state.adding = False
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """A refusal of the service (the account deactivated since the form checked it) rolls the whole
+        registration back and is said on the form's page again, not as an error page."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ActionRefused as refusal:
+            self.message_user(request, str(refusal.message), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         """``institution_register`` recorded it, with the first admin's role."""

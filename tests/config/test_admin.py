@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.factories import UserFactory, file_case
@@ -86,4 +87,26 @@ def test_only_a_platform_operator_registers_an_institution(world):
     with pytest.raises(ActionRefused):
         institution_register(by=world.a.institution_admin, code="XJU", name="新疆大学",
                              rule_pack=world.a.institution.rule_pack, admin_username=world.a.applicant.username)
+    assert not Institution.objects.filter(code="XJU").exists()
+
+
+def test_a_registration_the_service_refuses_changes_nothing_and_says_why(admin_client, world, monkeypatch):
+    """The account was deactivated between the form's check and the save: no error page, nothing made."""
+    from transfers import admin as transfers_admin
+    from transfers.services.institutions import institution_register
+
+    UserFactory(username="xju-admin")
+
+    def deactivated_meanwhile(**kwargs):
+        get_user_model().objects.filter(username="xju-admin").update(is_active=False)
+        return institution_register(**kwargs)
+
+    monkeypatch.setattr(transfers_admin, "institution_register", deactivated_meanwhile)
+    url = reverse("admin:transfers_institution_add")
+    response = admin_client.post(url, {
+        "code": "XJU", "name": "新疆大学", "rule_pack": RulePack.objects.get(code="national", version=1).pk,
+        "admin_username": "xju-admin",
+    }, follow=True)
+    assert response.status_code == 200
+    assert "没有用户名为“xju-admin”的启用账号。" in response.content.decode()
     assert not Institution.objects.filter(code="XJU").exists()
