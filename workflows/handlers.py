@@ -5,14 +5,13 @@ service's transaction, so a failure here rolls the transition back.
 
 - submit: starts the process (its first task is the preliminary review); an import of a transfer approved
   before the system starts it at the implementation task;
-- a move made by a task view: nothing to do here, the view completes its task and the flow's
-  switch routes by the new stage (``execution.task_driven``; a STARTED task of the process marks a
-  task completed on someone's behalf);
+- a move made inside a task (``execution.task_driven``): nothing to do here, the task completes and
+  opens the task of the new stage;
 - a case ending from outside a task (withdrawal, termination): cancels the process and its open
   tasks;
 - any other move from outside a task (the public files an objection, the legal clock ends
   publicity): completes the open task on the mover's behalf (the system account when nobody signed
-  in made it), so the flow's switch routes to the task of the new stage exactly as after a task.
+  in made it), so the flow opens the task of the new stage exactly as after a task.
 """
 
 from __future__ import annotations
@@ -47,9 +46,6 @@ def sync_flow_with_case(event: object) -> None:
         return
     if process is None:
         return  # a draft that never entered the flow, or a process already finished
-    # (a join waiting for its branches is STARTED too: only a person's task counts)
-    if process.task_set.filter(status=STATUS.STARTED, flow_task_type="HUMAN").exists():
-        return  # a task view is executing this move and will route the flow itself
     if event.to_stage in FINAL_STAGES:
         TransferFlow.instance.cancel(process)
         return

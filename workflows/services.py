@@ -107,7 +107,6 @@ def complete_on_behalf(task: Task, user: Any) -> None:
         if task.status == STATUS.NEW:
             activation.assign(user)
         activation.start(None)
-        task.save()
         activation.execute()
 
 

@@ -39,7 +39,9 @@ def test_a_body_larger_than_any_form_needs_is_refused_before_it_is_read(client, 
 def test_a_body_within_the_limit_reaches_the_form(client, world):
     client.force_login(world.a.applicant)
     response = client.post(reverse("transfers:case_create"), {"title": ""})
-    assert response.status_code in (200, 400)  # the form answers, with its own errors
+    page = response.content.decode()
+    assert response.status_code == 400 and "提交的内容过大" not in page
+    assert 'class="error-summary"' in page and 'id="id_title"' in page  # the form answers, with its own errors
 
 
 def test_every_file_input_of_the_case_form_says_its_formats_and_limit(client, world):
