@@ -118,7 +118,8 @@ class RulePackAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name, error in floor_errors(data).items():
+        jurisdiction = self.instance.jurisdiction if self.instance.pk else data.get("jurisdiction") or ""
+        for name, error in floor_errors(data, jurisdiction).items():
             if name in self.fields and not self.has_error(name):
                 self.add_error(name, error)
         return data
@@ -129,8 +130,12 @@ class RulePackAdmin(admin.ModelAdmin):
     """Saving an existing pack creates its next version (pinned cases keep theirs)."""
 
     form = RulePackAdminForm
-    list_display = ("code", "version", "name", "publicity_days", "publicity_working_days", "created_at")
+    list_display = ("code", "version", "name", "jurisdiction", "publicity_days", "publicity_working_days", "created_at")
     readonly_fields = ("version", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A pack's jurisdiction is chosen when it is made; its next versions keep it."""
+        return (*self.readonly_fields, "jurisdiction") if obj is not None else self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: RulePack, form: Any, change: bool) -> None:
         if change:

@@ -29,7 +29,8 @@ DUE_STAGES = [stage for stage in STAGE_ROLES if stage != Stage.PUBLICITY]
 RULE_FIELDS = [name for name, _fallback in RULES]
 #: the rules grouped as the form shows them (every rule of ``RULE_FIELDS`` exactly once)
 RULE_GROUPS = [
-    (_("公示期"), ["publicity_days", "publicity_working_days", "publicity_start_day_counts", "publicity_closing_time"]),
+    (_("公示期"), ["publicity_days", "publicity_working_days", "publicity_start_day_counts", "publicity_closing_time",
+                 "publicity_includes_abstract"]),
     (_("异议与更正"), ["objection_restarts_clock", "correction_restarts_clock", "publish_objection_replies"]),
     (_("专家论证"), ["expert_quorum"]),
     (_("奖励下限"), ["reward_floor_transfer_pct", "reward_floor_equity_pct", "reward_floor_profit_pct",
@@ -201,7 +202,8 @@ class RulesForm(RefusableForm, forms.Form):
                 _pack_field(name).run_validators(data[name])
             except ValidationError as exc:
                 self.add_error(name, exc)
-        for name, error in floor_errors({n: v for n, v in data.items() if n in RULE_FIELDS}).items():
+        values = {n: v for n, v in data.items() if n in RULE_FIELDS}
+        for name, error in floor_errors(values, self.pack.jurisdiction).items():
             if name in self.fields and not self.has_error(name):
                 self.add_error(name, error)
         return data

@@ -14,6 +14,7 @@ from .models.people import (  # noqa: F401 (the role questions live with the mem
     STAGE_ROLES,
     forget_roles,
     has_role,
+    institution_names,
     is_case_owner,
     principals_of,
     roles_by_institution,

@@ -330,18 +330,29 @@ def task_counts(user: Any, known: dict[str, int] | None = None) -> dict[str, int
     the unfiltered list's own count)."""
     if user is None or not user.is_authenticated:
         return {"my_tasks": 0, "queue": 0}
+    from .counts import remembered
+
     limit = NAV_COUNT_CAP + 1
-    known = known or {}
-    # unordered: any ``limit`` rows will do, so the database stops there instead of sorting them all
-    return {
-        "my_tasks": min(known["my_tasks"], limit) if "my_tasks" in known else my_tasks(user).order_by()[:limit].count(),
-        "queue": min(known["queue"], limit) if "queue" in known else queue(user).order_by()[:limit].count(),
-    }
+    known = {name: min(n, limit) for name, n in (known or {}).items()}
+
+    def count(known: dict[str, int]) -> dict[str, int]:
+        # unordered: any ``limit`` rows will do, so the database stops there instead of sorting them all
+        return {
+            "my_tasks": known["my_tasks"] if "my_tasks" in known else my_tasks(user).order_by()[:limit].count(),
+            "queue": known["queue"] if "queue" in known else queue(user).order_by()[:limit].count(),
+        }
+
+    return remembered(user, count, known)
+
+
+#: what a list's row shows of its case (not the whole row: ``search_text`` alone holds every title and name)
+ROW_CASE_FIELDS = ("public_id", "reference", "title", "stage", "stage_due_at", "institution_id", "institution__name")
 
 
 def cases_by_id(tasks: list[Task]) -> dict[int, TransferCase]:
     ids = {t.process.artifact_object_id for t in tasks}
-    return {c.pk: c for c in TransferCase.objects.filter(pk__in=ids).select_related("institution")}
+    cases = TransferCase.objects.filter(pk__in=ids).select_related("institution").only(*ROW_CASE_FIELDS)
+    return {c.pk: c for c in cases}
 
 
 # --------------------------------------------------------------------------------------------

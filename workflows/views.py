@@ -540,8 +540,9 @@ NAV_COUNTED = {"mine": "my_tasks", "queue": "queue"}
 
 
 def _institutions_of(user: Any) -> list[tuple[int, str]]:
-    ids = permissions.roles_by_institution(user).keys()
-    return list(Institution.objects.filter(pk__in=ids).order_by("code").values_list("pk", "name"))
+    """The filter's institutions: where the user holds a role (read with the roles), by code."""
+    return [(pk, name) for pk, (_code, name) in sorted(permissions.institution_names(user).items(),
+                                                        key=lambda item: item[1][0])]
 
 
 def _with_reassign(user: Any, rows: list[Any], open_tasks: bool) -> list[Any]:

@@ -17,3 +17,12 @@ DATABASES["default"]["NAME"] = os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"  # noqa: F405
 EMAIL_FILE_PATH.mkdir(parents=True, exist_ok=True)
+
+# one cache for the web server, the worker and beat (the navigation's task counts are invalidated by
+# whichever process changes a task: ``workflows.counts``); production uses Redis
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "cache"),  # noqa: F405
+    }
+}

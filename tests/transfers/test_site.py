@@ -90,7 +90,7 @@ def test_every_rule_value_carries_its_clause():
             "main_contributor_floor_pct",
         ):
             assert pack.clause(field), (pack.code, field)
-        assert "15日" in pack.clause("publicity_days")
+        assert any(days in pack.clause("publicity_days") for days in ("15日", "十五日")), pack.code
 
 
 @pytest.mark.parametrize("amount", ["0.0001", "12.3456", "99999999.9999", "4", "12345678.9012"])

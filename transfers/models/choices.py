@@ -19,6 +19,17 @@ class Role(models.TextChoices):
     TTO_HEAD = "tto_head", _("技术转移办公室负责人")
 
 
+class Jurisdiction(models.TextChoices):
+    """Whose rules a pack carries: the floors of the law, or a province's higher ones
+    (``services.rules.PROVINCIAL_FLOORS``)."""
+
+    NATIONAL = "national", _("国家")
+    GANSU = "gansu", _("甘肃省")
+    ZHEJIANG = "zhejiang", _("浙江省")
+    SHANDONG = "shandong", _("山东省")
+    HENAN = "henan", _("河南省")
+
+
 class AchievementKind(models.TextChoices):
     """A granted patent and an application are different rights: a notice never calls an
     application a patent (《专利法》第三十九、四十条: the right exists from the grant announcement)."""

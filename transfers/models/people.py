@@ -153,17 +153,26 @@ def roles_by_institution(user: Any) -> dict[int, set[str]]:
     cached: dict[int, set[str]] | None = getattr(user, "_roles_by_institution", None)
     if cached is None:
         cached = {}
+        names: dict[int, tuple[str, str]] = {}
         # the user's own roles, and those held for a colleague they substitute for today (in that
-        # colleague's institution, the delegable ones): one query
+        # colleague's institution, the delegable ones), with the institutions' names: one query
         acting_for = Exists(
             _substitutions_for(user).filter(principal=OuterRef("user"), institution=OuterRef("institution"))
         )
-        for institution_id, role in Membership.objects.filter(
+        for institution_id, role, code, name in Membership.objects.filter(
             Q(user=user) | Q(acting_for, role__in=DELEGABLE_ROLES)
-        ).values_list("institution_id", "role"):
+        ).values_list("institution_id", "role", "institution__code", "institution__name"):
             cached.setdefault(institution_id, set()).add(role)
+            names[institution_id] = (code, name)
         user._roles_by_institution = cached
+        user._institution_names = names
     return cached
+
+
+def institution_names(user: Any) -> dict[int, tuple[str, str]]:
+    """The code and name of each institution where the user holds a role (read with the roles)."""
+    roles_by_institution(user)
+    return getattr(user, "_institution_names", {})
 
 
 def _substitutions_for(user: Any) -> Any:
@@ -185,7 +194,7 @@ def principals_of(user: Any) -> list[int]:
 
 
 def forget_roles(user: Any) -> None:
-    for cache in ("_roles_by_institution", "_principals"):
+    for cache in ("_roles_by_institution", "_institution_names", "_principals"):
         if hasattr(user, cache):
             delattr(user, cache)
 

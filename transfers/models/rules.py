@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
+from .choices import Jurisdiction
 
 # --------------------------------------------------------------------------------------------
 # Rule packs
@@ -28,6 +29,11 @@ class RulePack(models.Model):
     code = models.SlugField(_("代码"), max_length=40)
     version = models.PositiveIntegerField(_("版本"), default=1)
     name = models.CharField(_("名称"), max_length=200)
+    #: whose floors bound the pack's numbers; every version of a pack, and an institution's own pack
+    #: made from it, keeps it (``services.rules``)
+    jurisdiction = models.CharField(
+        _("适用地区"), max_length=20, choices=Jurisdiction.choices, default=Jurisdiction.NATIONAL
+    )
     publicity_days = models.PositiveIntegerField(
         _("公示期（天）"),
         validators=[
@@ -40,6 +46,8 @@ class RulePack(models.Model):
     publicity_working_days = models.BooleanField(_("按工作日计算"), default=False)
     publicity_start_day_counts = models.BooleanField(_("公示首日计入期间"), default=False)
     publicity_closing_time = models.TimeField(_("公示截止时刻"), default=datetime.time(17, 0))
+    #: e.g. 《浙江省促进科技成果转化条例》第十七条第二款: "公示内容包括科技成果名称、内容摘要、转化方式、拟交易价格"
+    publicity_includes_abstract = models.BooleanField(_("公示成果内容摘要"), default=False)
     stage_due_days = models.JSONField(_("各环节办理时限（天）"), default=dict, blank=True)
     expert_quorum = models.PositiveIntegerField(_("论证专家最少人数"), default=3)
     objection_restarts_clock = models.BooleanField(_("异议不成立后公示期重新计算"), default=False)

@@ -25,6 +25,7 @@ RULES: list[tuple[str, Any]] = [
     ("publicity_working_days", CIVIL_CODE_203),
     ("publicity_start_day_counts", CIVIL_CODE_201),
     ("publicity_closing_time", INSTITUTION_RULE),
+    ("publicity_includes_abstract", INSTITUTION_RULE),
     ("objection_restarts_clock", OBJECTION_PROCEDURE),
     ("correction_restarts_clock", OBJECTION_PROCEDURE),
     ("publish_objection_replies", OBJECTION_PROCEDURE),
@@ -56,8 +57,12 @@ def _value(pack: RulePack, name: str) -> str:
 
 
 def rule_clause(pack: RulePack, name: str) -> str:
-    """The clause a rule of the pack comes from: the pack's own, else the general one (or '')."""
-    fallback = dict(RULES).get(name)
+    """The clause a rule of the pack comes from: the pack's own, else the floor's in the pack's jurisdiction,
+    else the general one (or '')."""
+    from ..services.rules import floors_for
+
+    floor = floors_for(pack.jurisdiction).get(name)
+    fallback = (floor.clause if floor else None) or dict(RULES).get(name)
     return pack.clause(name) or (str(fallback) if fallback else "")
 
 

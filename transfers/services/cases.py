@@ -41,11 +41,13 @@ from ..models import (
     Decision,
     NoticeKind,
     Objection,
+    RulePack,
     Stage,
     TransferCase,
     Valuation,
 )
 from ..publicity_clock import ClockRules, publicity_deadline, resume_deadline, working_deadline
+from ..selectors.rules import rule_clause
 from ..validators import MAX_WAN_YUAN
 from ..wording import join_sentences, long_datetime
 from .attachments import attachment_store
@@ -220,11 +222,26 @@ def _record_revision(locked: TransferCase) -> None:
     )
 
 
+def _require_abstracts(locked: TransferCase, pack: RulePack | None) -> None:
+    """A pack whose regulation lists each achievement's 内容摘要 among what the notice shows (e.g.
+    《浙江省促进科技成果转化条例》第十七条第二款) takes no case without one."""
+    if pack is None or not pack.publicity_includes_abstract:
+        return
+    missing = [a.title for a in locked.achievements.order_by("pk") if not a.abstract.strip()]
+    if missing:
+        raise ActionRefused(
+            _("本单位适用的规则要求公示每项成果的内容摘要（%(clause)s）。请为以下成果填写摘要后再提交：%(titles)s。")
+            % {"clause": rule_clause(pack, "publicity_includes_abstract"), "titles": "、".join(missing)},
+            code="abstract_required",
+        )
+
+
 def case_submit(*, case: TransferCase, by: Any, comment: str = "", ip: str | None = None) -> TransferCase:
     """Submit a draft for preliminary review; pins the institution's rule pack version."""
     with case_atomic():
         locked = lock_case(case)
         _guard(locked, "submit", by)
+        _require_abstracts(locked, locked.institution.rule_pack)
 
         def pin(c: TransferCase) -> None:
             c.rule_pack = c.institution.rule_pack
@@ -252,6 +269,7 @@ def case_resubmit(*, case: TransferCase, by: Any, comment: str = "", ip: str | N
     with case_atomic():
         locked = lock_case(case)
         _guard(locked, "resubmit", by)
+        _require_abstracts(locked, locked.rule_pack)
         locked = _fire(locked, "resubmit", by=by, comment=comment, ip=ip)
         _record_revision(locked)
         return locked

@@ -89,6 +89,7 @@ def notice_content(case: TransferCase) -> dict[str, Any]:
     with translation.override("zh-hans"):
         valuation = case.valuations.filter(revision=case.revision).order_by("-pk").first()
         price, value = _amount(case.price_amount), _amount(valuation.amount if valuation else None)
+        abstracts = case.rule_pack is not None and case.rule_pack.publicity_includes_abstract
         return {
             **issuer_content(case),
             "achievements": [
@@ -100,6 +101,8 @@ def notice_content(case: TransferCase) -> dict[str, Any]:
                     "application_date": _date(a.application_date),
                     "granted_on": _date(a.granted_on),
                     "inventors": [i.name for i in a.inventors.all()],
+                    # 内容摘要, where the pack's regulation lists it among what a notice shows
+                    **({"abstract": a.abstract.strip()} if abstracts else {}),
                 }
                 for a in case.achievements.order_by("pk")
             ],

@@ -35,7 +35,7 @@ from .cases import record_audit, require_text
 from .contracts import line, require_money_stage, require_officer
 from .errors import ActionRefused
 from .locking import lock_case
-from .rules import LEGAL_FLOORS
+from .rules import floors_for
 
 #: the pack's floor for the team's share, by the kind of income distributed
 FLOOR_FIELDS = {
@@ -67,7 +67,7 @@ class Floor:
 
 
 def floor_of(pack: RulePack, field: str) -> Floor:
-    legal = LEGAL_FLOORS[field].clause
+    legal = floors_for(pack.jurisdiction)[field].clause
     return Floor(field=field, pct=getattr(pack, field), clause=pack.clause(field) or (str(legal) if legal else ""))
 
 

@@ -1,7 +1,9 @@
 """Rule packs: editing never changes a version that cases may have pinned; it creates the next one.
 
 A value below the floor the law sets is refused citing the clause (``LEGAL_FLOORS``; the 15 days of
-publicity are the model's own validator). An institution admin's edit makes a version of the
+publicity are the model's own validator). A pack of a province whose regulation sets a higher floor is
+held to the province's (``PROVINCIAL_FLOORS``), citing its clause; a pack's jurisdiction passes to its
+next versions and to an institution's own pack made from it. An institution admin's edit makes a version of the
 institution's own pack (``rule_pack_new_version_for``): other institutions never move with it.
 """
 
@@ -17,11 +19,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
-from ..models import Institution, RulePack
+from ..models import Institution, Jurisdiction, RulePack
 
 EDITABLE_FIELDS = (
     "name",
     "publicity_days",
+    "publicity_includes_abstract",
     "publicity_working_days",
     "publicity_start_day_counts",
     "publicity_closing_time",
@@ -82,15 +85,97 @@ LEGAL_FLOORS: dict[str, Bounds] = {
     "reward_publicity_days": Bounds(Decimal("1"), Decimal("60")),
 }
 
+#: the provinces whose regulation binds their government-established universities and research institutes
+#: to more than the law (each quoted from the regulation's text; the mandatory ones only: Beijing's and
+#: Shanghai's 70% "可以" are a permission, not a floor). docs/rule-packs.md names the sources.
+PROVINCIAL_FLOORS: dict[str, dict[str, Bounds]] = {
+    Jurisdiction.ZHEJIANG: {
+        "reward_floor_transfer_pct": Bounds(
+            Decimal("70"),
+            HUNDRED,
+            _("《浙江省促进科技成果转化条例》第三十七条第一款第（一）项：以技术转让或者许可方式转化职务科技成果的，应当从技术转让或者许可所取得的净收入中提取不低于百分之七十的比例用于奖励"),
+            "%",
+        ),
+        "reward_floor_equity_pct": Bounds(
+            Decimal("70"),
+            HUNDRED,
+            _("《浙江省促进科技成果转化条例》第三十七条第一款第（二）项：以职务科技成果作价投资实施转化的，应当从作价投资取得的股份或者出资比例中提取不低于百分之七十的比例用于奖励"),
+            "%",
+        ),
+        "main_contributor_floor_pct": Bounds(
+            Decimal("70"),
+            HUNDRED,
+            _("《浙江省促进科技成果转化条例》第三十七条第二款：主要贡献人员获得奖励的份额不低于奖励总额的百分之七十"),
+            "%",
+        ),
+        "reward_publicity_days": Bounds(
+            Decimal("15"),
+            Decimal("60"),
+            _("《浙江省促进科技成果转化条例》第三十九条：奖励情况应当在所在单位公示，公示时间不少于十五日"),
+        ),
+    },
+    Jurisdiction.SHANDONG: {
+        "reward_floor_transfer_pct": Bounds(
+            Decimal("70"),
+            HUNDRED,
+            _("《山东省促进科技成果转化条例》第三十四条第（一）项：将职务科技成果转让、许可给他人实施的，从该项科技成果转让净收入或者许可净收入中提取不低于百分之七十的比例"),
+            "%",
+        ),
+        "reward_floor_equity_pct": Bounds(
+            Decimal("70"),
+            HUNDRED,
+            _("《山东省促进科技成果转化条例》第三十四条第（二）项：将职务科技成果作价投资的，从该项科技成果形成的股份或者出资比例中提取不低于百分之七十的比例"),
+            "%",
+        ),
+        "reward_floor_profit_pct": Bounds(
+            Decimal("10"),
+            HUNDRED,
+            _("《山东省促进科技成果转化条例》第三十四条第（三）项：将职务科技成果自行实施或者与他人合作实施的，应当在实施转化成功投产后连续三至五年，每年从实施该项科技成果的营业利润中提取不低于百分之十的比例"),
+            "%",
+        ),
+    },
+    Jurisdiction.HENAN: {
+        "reward_floor_transfer_pct": Bounds(
+            Decimal("70"),
+            HUNDRED,
+            _("《河南省促进科技成果转化条例》第四十条第一款第（一）项：将该项职务科技成果转让、许可给他人实施的，从该项科技成果转让净收入或者许可净收入中提取不低于百分之七十的比例"),
+            "%",
+        ),
+        "reward_floor_equity_pct": Bounds(
+            Decimal("70"),
+            HUNDRED,
+            _("《河南省促进科技成果转化条例》第四十条第一款第（二）项：利用该项职务科技成果作价投资的，从该项科技成果形成的股份或者出资比例中提取不低于百分之七十的比例"),
+            "%",
+        ),
+        "reward_floor_profit_pct": Bounds(
+            Decimal("10"),
+            HUNDRED,
+            _("《河南省促进科技成果转化条例》第四十条第一款第（三）项：将该项职务科技成果自行实施或者与他人合作实施的，应当在实施转化成功投产后连续三至五年，每年从实施该项科技成果的营业利润中提取不低于百分之十的比例"),
+            "%",
+        ),
+    },
+}
+
+
+def floors_for(jurisdiction: str) -> dict[str, Bounds]:
+    """The bounds of a pack of ``jurisdiction``: the law's, raised where the province's regulation asks
+    for more (and then citing it)."""
+    floors = dict(LEGAL_FLOORS)
+    for name, bounds in PROVINCIAL_FLOORS.get(jurisdiction, {}).items():
+        if bounds.minimum > floors[name].minimum:
+            floors[name] = bounds
+    return floors
+
+
 #: a stage's working days (an internal rule; the day of entry not counted)
 DUE_DAYS_MAX = 365
 
 
-def floor_errors(values: dict[str, Any]) -> dict[str, ValidationError]:
-    """Each value of ``values`` outside its bounds, with a message citing the clause of its floor
-    (the message follows the field's label, on the form and in the error summary)."""
+def floor_errors(values: dict[str, Any], jurisdiction: str = Jurisdiction.NATIONAL) -> dict[str, ValidationError]:
+    """Each value of ``values`` outside its bounds in ``jurisdiction``, with a message citing the clause of
+    its floor (the message follows the field's label, on the form and in the error summary)."""
     errors: dict[str, ValidationError] = {}
-    for name, bounds in LEGAL_FLOORS.items():
+    for name, bounds in floors_for(jurisdiction).items():
         value = values.get(name)
         if value is None:
             continue
@@ -118,13 +203,13 @@ def _next_version(*, code: str, base: RulePack, changes: dict[str, Any]) -> Rule
         raise ValueError(f"not rule pack fields: {sorted(unknown)}")
     values = {name: getattr(base, name) for name in EDITABLE_FIELDS}
     values.update(changes)
-    errors = floor_errors(values)
+    errors = floor_errors(values, base.jurisdiction)
     if errors:
         raise ValidationError(errors)
     # lock the pack's versions, then take the highest (FOR UPDATE does not mix with aggregates)
     versions = list(RulePack.objects.select_for_update().filter(code=code).values_list("version", flat=True))
     latest = max(versions, default=0 if code == base.code else base.version)
-    pack = RulePack(code=code, version=latest + 1, created_at=clock.now(), **values)
+    pack = RulePack(code=code, version=latest + 1, jurisdiction=base.jurisdiction, created_at=clock.now(), **values)
     pack.full_clean()
     pack.save()
     return pack
