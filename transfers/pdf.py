@@ -22,9 +22,9 @@ import logging
 import re
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pydyf
@@ -37,7 +37,7 @@ from pypdf import PdfReader
 from weasyprint import CSS, HTML
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
-from weasyprint.text.fonts import FontConfiguration
+from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,8 @@ class Typesetter:
 
     fonts: FontConfiguration
     stylesheet: CSS
+    #: each font the renders have drawn with, as WeasyPrint first described it (``CompactFonts``)
+    drawn_fonts: dict[Any, CompactCidFont] = field(default_factory=dict)
 
     def intact(self) -> bool:
         """False once the temporary copies of the fonts are gone (a cleaner of /tmp in a worker that
@@ -167,7 +169,7 @@ def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """An A4 PDF/UA-1 of ``html``, typeset by ``typeset``."""
     with _render_lock:
         document = typeset(html, fetcher=fetcher)
-        document.fonts = CompactFonts()  # filled as the pages are drawn, before the fonts are embedded
+        document.fonts = CompactFonts(typesetter().drawn_fonts)  # filled as the pages are drawn
         result = document.write_pdf(finisher=_declare_bare_cff, pdf_variant=PDF_VARIANT)
     assert result is not None
     return bytes(result)
@@ -192,9 +194,41 @@ def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
 
 class CompactCidFont(Font):
     """A font of the document that WeasyPrint embeds as HarfBuzz's compact subset of its CFF table, when
-    the font gives each glyph its own number as CID and the subset keeps every used glyph's CID."""
+    the font gives each glyph its own number as CID and the subset keeps every used glyph's CID.
+
+    Its ``file_content`` (WeasyPrint's copy of the whole font file, 17 MB for Source Han Sans) is read from
+    the font only if WeasyPrint's own ways need it: the compact subset is cut from the HarfBuzz face."""
 
     compact = False
+    _file_content: bytes | None = None
+
+    @property  # type: ignore[override]
+    def file_content(self) -> bytes:
+        if self._file_content is None:
+            self._file_content = get_hb_object_data(self.hb_face)
+        return self._file_content
+
+    @file_content.setter
+    def file_content(self, content: bytes) -> None:
+        self._file_content = content
+
+    @classmethod
+    def made_from(cls, font: Font) -> CompactCidFont:
+        """``font``, just made by WeasyPrint, as one of ours (its copy of the file dropped)."""
+        content = font.__dict__.pop("file_content", None)
+        font.__class__ = cls
+        compact = cast(CompactCidFont, font)
+        compact.file_content = content
+        return compact
+
+    def fresh(self) -> CompactCidFont:
+        """A copy of this font as WeasyPrint made it, for another document: the same face and metrics, none
+        of this document's glyphs, no copy of the font file. Only a font described this way before any
+        page drew with it is copied (``CompactFonts``)."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update({name: value.copy() if isinstance(value, dict | list) else value
+                              for name, value in self.__dict__.items() if name != "_file_content"})
+        return copy
 
     def subset(self, to_unicode: dict[int, str], hinting: bool) -> None:
         glyphs = sorted({0, *(glyph for glyph in to_unicode if glyph < self.glyph_count)})
@@ -215,11 +249,32 @@ class CompactCidFont(Font):
 
 
 class CompactFonts(dict[Any, Any]):
-    """``Document.fonts``: WeasyPrint adds each font the pages draw with; each becomes a ``CompactCidFont``."""
+    """``Document.fonts``: WeasyPrint adds each font the pages draw with; each becomes a ``CompactCidFont``.
+
+    WeasyPrint makes a font the first time a document draws with it, and that copies the whole font file
+    into Python (17 MB, about 9 ms a font a render). ``drawn`` keeps each font as first made in this process
+    (by WeasyPrint's key for it: the description Pango gives the font, in the one font configuration of
+    the process, so the same face); a later document that asks for the same key gets a fresh copy of it
+    (``CompactCidFont.fresh``) instead of a new font. Fonts with colour glyphs (whose drawing uses the Pango
+    font itself) are never kept."""
+
+    def __init__(self, drawn: dict[Any, CompactCidFont]) -> None:
+        super().__init__()
+        self.drawn = drawn
+
+    def __contains__(self, key: object) -> bool:  # WeasyPrint's ``if key not in fonts: fonts[key] = Font(…)``
+        if super().__contains__(key):
+            return True
+        if (font := self.drawn.get(key)) is None:
+            return False
+        super().__setitem__(key, font.fresh())
+        return True
 
     def __setitem__(self, key: Any, font: Any) -> None:
         if type(font) is Font:
-            font.__class__ = CompactCidFont
+            font = CompactCidFont.made_from(font)
+            if not (font.png or font.svg or font.colr):
+                self.drawn.setdefault(key, font.fresh())
         super().__setitem__(key, font)
 
 
