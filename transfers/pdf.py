@@ -23,6 +23,7 @@ import re
 import shutil
 import threading
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urljoin, urlsplit
@@ -356,11 +357,77 @@ def _cids_are_glyph_ids(font_hash: str, face: Any) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
+class QuickMaskQRCode(qrcode.QRCode):  # type: ignore[misc]
+    """qrcode's QR code, whose mask is chosen by the same rule, faster: the same modules.
+
+    qrcode tries the eight masks by laying the whole code out eight times and scoring each layout with
+    ``qrcode.util.lost_point`` in pure Python (3.5 ms of the 4.3 a code took). Here the code is laid out
+    once, with mask 0; each other mask only flips the data modules where it differs from mask 0 (the
+    format information is left blank while masks are tried, so nothing else changes; which modules differ
+    depends only on the code's version, and is worked out once per version), and each layout is scored by
+    ``lost_point``, which counts the same penalties with strings and integers."""
+
+    _data_modules: list[tuple[int, int]]
+
+    def map_data(self, data: Any, mask_pattern: int) -> None:
+        count = self.modules_count
+        self._data_modules = [(row, col) for row in range(count) for col in range(count)
+                              if self.modules[row][col] is None]
+        super().map_data(data, mask_pattern)
+
+    def best_mask_pattern(self) -> int:
+        self.makeImpl(True, 0)
+        if self.version not in _mask_flips:
+            first = qrcode.util.mask_func(0)
+            _mask_flips[self.version] = [
+                [(row, col) for row, col in self._data_modules if first(row, col) != mask(row, col)]
+                for mask in map(qrcode.util.mask_func, range(8))
+            ]
+        layout = [["1" if module else "0" for module in row] for row in self.modules]
+        scores = []
+        for flips in _mask_flips[self.version]:
+            rows = [list(row) for row in layout]
+            for row, col in flips:
+                rows[row][col] = "0" if rows[row][col] == "1" else "1"
+            scores.append(_lost_point(["".join(row) for row in rows]))
+        return scores.index(min(scores))  # the first of the lowest, as qrcode chooses
+
+
+#: a QR code's version → for each mask, the data modules it sets otherwise than mask 0
+_mask_flips: dict[int, list[list[tuple[int, int]]]] = {}
+#: the pattern ISO/IEC 18004 penalises (dark:light:dark:light:dark 1:1:3:1:1 beside 4 light modules),
+#: either way round, overlapping matches counted
+_FINDER_LIKE = re.compile("(?=10111010000|00001011101)")
+_RUN_OF_FIVE = re.compile("0{5,}|1{5,}")
+
+
+def lost_point(modules: list[list[bool]]) -> int:
+    """``qrcode.util.lost_point(modules)``: the penalty of a QR code's layout (ISO/IEC 18004, 7.8.3)."""
+    return _lost_point(["".join("1" if module else "0" for module in row) for row in modules])
+
+
+def _lost_point(rows: list[str]) -> int:
+    """The penalty of a layout given as rows of "0" (light) and "1" (dark): runs of five or more of one
+    colour (3, and 1 a module beyond five), 2×2 blocks of one colour (3 each), finder-like patterns (40
+    each), and 10 for each 5 % the dark share is away from half."""
+    count = len(rows)
+    lines = " ".join(rows + ["".join(column) for column in zip(*rows, strict=True)])  # no run goes past a space
+    points = sum(len(run) - 2 for run in _RUN_OF_FIVE.findall(lines))
+    full = (1 << count) - 1
+    numbers = [int(row, 2) for row in rows]
+    for upper, lower in pairwise(numbers):
+        dark, light = upper & lower, ~(upper | lower) & full
+        points += 3 * ((dark & dark >> 1).bit_count() + (light & light >> 1).bit_count())
+    points += 40 * len(_FINDER_LIKE.findall(lines))
+    dark_share = sum(row.count("1") for row in rows) / count**2
+    return points + int(abs(dark_share * 100 - 50) / 5) * 10
+
+
 def qr_data_uri(text: str) -> str:
     """A QR code of ``text`` as an inline SVG data URI (nothing to fetch). Each run of dark modules in a
     row is one stroke one module thick, so the renderer parses about 300 short segments rather than a
     square per module (about 700)."""
-    code = qrcode.QRCode(border=1)
+    code = QuickMaskQRCode(border=1)
     code.add_data(text)
     code.make(fit=True)
     matrix = code.get_matrix()
