@@ -6,8 +6,9 @@ whose fields contain ``<img src="http://…">`` is escaped by the template anywa
 second wall, so that no HTML reaching the renderer can make the server fetch a URL (SSRF).
 
 The two 17 MB font files are read and registered once per process (one font configuration, and the
-print stylesheet parsed against it, shared by every render under a lock), and each embedded font keeps
-only the glyphs the notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB.
+print stylesheet parsed against it, shared by every render under a lock), WeasyPrint's object for each
+font is made once per process too (``CompactFonts``), and each embedded font keeps only the glyphs the
+notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB.
 ``benchmarks/notice_pdf.py`` measures it (docs/performance.md).
 """
 
@@ -229,6 +230,7 @@ class CompactCidFont(Font):
         copy = object.__new__(type(self))
         copy.__dict__.update({name: value.copy() if isinstance(value, dict | list) else value
                               for name, value in self.__dict__.items() if name != "_file_content"})
+        copy.hb_font = None  # Pango's, borrowed by the first document; WeasyPrint reads it for colour glyphs only
         return copy
 
     def subset(self, to_unicode: dict[int, str], hinting: bool) -> None:
