@@ -6,8 +6,9 @@ whose fields contain ``<img src="http://…">`` is escaped by the template anywa
 second wall, so that no HTML reaching the renderer can make the server fetch a URL (SSRF).
 
 The two 17 MB font files are read and registered once per process (one font configuration, and the
-print stylesheet parsed against it, shared by every render under a lock), and each embedded font keeps
-only the glyphs the notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB.
+print stylesheet parsed against it, shared by every render under a lock), WeasyPrint's object for each
+font is made once per process too (``CompactFonts``), and each embedded font keeps only the glyphs the
+notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB.
 ``benchmarks/notice_pdf.py`` measures it (docs/performance.md).
 """
 
@@ -22,9 +23,10 @@ import logging
 import re
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pydyf
@@ -37,7 +39,7 @@ from pypdf import PdfReader
 from weasyprint import CSS, HTML
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
-from weasyprint.text.fonts import FontConfiguration
+from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -112,6 +114,8 @@ class Typesetter:
 
     fonts: FontConfiguration
     stylesheet: CSS
+    #: each font the renders have drawn with, as WeasyPrint first described it (``CompactFonts``)
+    drawn_fonts: dict[Any, CompactCidFont] = field(default_factory=dict)
 
     def intact(self) -> bool:
         """False once the temporary copies of the fonts are gone (a cleaner of /tmp in a worker that
@@ -167,7 +171,7 @@ def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """An A4 PDF/UA-1 of ``html``, typeset by ``typeset``."""
     with _render_lock:
         document = typeset(html, fetcher=fetcher)
-        document.fonts = CompactFonts()  # filled as the pages are drawn, before the fonts are embedded
+        document.fonts = CompactFonts(typesetter().drawn_fonts)  # filled as the pages are drawn
         result = document.write_pdf(finisher=_declare_bare_cff, pdf_variant=PDF_VARIANT)
     assert result is not None
     return bytes(result)
@@ -192,9 +196,42 @@ def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
 
 class CompactCidFont(Font):
     """A font of the document that WeasyPrint embeds as HarfBuzz's compact subset of its CFF table, when
-    the font gives each glyph its own number as CID and the subset keeps every used glyph's CID."""
+    the font gives each glyph its own number as CID and the subset keeps every used glyph's CID.
+
+    Its ``file_content`` (WeasyPrint's copy of the whole font file, 17 MB for Source Han Sans) is read from
+    the font only if WeasyPrint's own ways need it: the compact subset is cut from the HarfBuzz face."""
 
     compact = False
+    _file_content: bytes | None = None
+
+    @property  # type: ignore[override]
+    def file_content(self) -> bytes:
+        if self._file_content is None:
+            self._file_content = get_hb_object_data(self.hb_face)
+        return self._file_content
+
+    @file_content.setter
+    def file_content(self, content: bytes) -> None:
+        self._file_content = content
+
+    @classmethod
+    def made_from(cls, font: Font) -> CompactCidFont:
+        """``font``, just made by WeasyPrint, as one of ours (its copy of the file dropped)."""
+        content = font.__dict__.pop("file_content", None)
+        font.__class__ = cls
+        compact = cast(CompactCidFont, font)
+        compact.file_content = content
+        return compact
+
+    def fresh(self) -> CompactCidFont:
+        """A copy of this font as WeasyPrint made it, for another document: the same face and metrics, none
+        of this document's glyphs, no copy of the font file. Only a font described this way before any
+        page drew with it is copied (``CompactFonts``)."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update({name: value.copy() if isinstance(value, dict | list) else value
+                              for name, value in self.__dict__.items() if name != "_file_content"})
+        copy.hb_font = None  # Pango's, borrowed by the first document; WeasyPrint reads it for colour glyphs only
+        return copy
 
     def subset(self, to_unicode: dict[int, str], hinting: bool) -> None:
         glyphs = sorted({0, *(glyph for glyph in to_unicode if glyph < self.glyph_count)})
@@ -215,11 +252,32 @@ class CompactCidFont(Font):
 
 
 class CompactFonts(dict[Any, Any]):
-    """``Document.fonts``: WeasyPrint adds each font the pages draw with; each becomes a ``CompactCidFont``."""
+    """``Document.fonts``: WeasyPrint adds each font the pages draw with; each becomes a ``CompactCidFont``.
+
+    WeasyPrint makes a font the first time a document draws with it, and that copies the whole font file
+    into Python (17 MB, about 9 ms a font a render). ``drawn`` keeps each font as first made in this process
+    (by WeasyPrint's key for it: the description Pango gives the font, in the one font configuration of
+    the process, so the same face); a later document that asks for the same key gets a fresh copy of it
+    (``CompactCidFont.fresh``) instead of a new font. Fonts with colour glyphs (whose drawing uses the Pango
+    font itself) are never kept."""
+
+    def __init__(self, drawn: dict[Any, CompactCidFont]) -> None:
+        super().__init__()
+        self.drawn = drawn
+
+    def __contains__(self, key: object) -> bool:  # WeasyPrint's ``if key not in fonts: fonts[key] = Font(…)``
+        if super().__contains__(key):
+            return True
+        if (font := self.drawn.get(key)) is None:
+            return False
+        super().__setitem__(key, font.fresh())
+        return True
 
     def __setitem__(self, key: Any, font: Any) -> None:
         if type(font) is Font:
-            font.__class__ = CompactCidFont
+            font = CompactCidFont.made_from(font)
+            if not (font.png or font.svg or font.colr):
+                self.drawn.setdefault(key, font.fresh())
         super().__setitem__(key, font)
 
 
@@ -301,11 +359,77 @@ def _cids_are_glyph_ids(font_hash: str, face: Any) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
+class QuickMaskQRCode(qrcode.QRCode):  # type: ignore[misc]
+    """qrcode's QR code, whose mask is chosen by the same rule, faster: the same modules.
+
+    qrcode tries the eight masks by laying the whole code out eight times and scoring each layout with
+    ``qrcode.util.lost_point`` in pure Python (3.5 ms of the 4.3 a code took). Here the code is laid out
+    once, with mask 0; each other mask only flips the data modules where it differs from mask 0 (the
+    format information is left blank while masks are tried, so nothing else changes; which modules differ
+    depends only on the code's version, and is worked out once per version), and each layout is scored by
+    ``lost_point``, which counts the same penalties with strings and integers."""
+
+    _data_modules: list[tuple[int, int]]
+
+    def map_data(self, data: Any, mask_pattern: int) -> None:
+        count = self.modules_count
+        self._data_modules = [(row, col) for row in range(count) for col in range(count)
+                              if self.modules[row][col] is None]
+        super().map_data(data, mask_pattern)
+
+    def best_mask_pattern(self) -> int:
+        self.makeImpl(True, 0)
+        if self.version not in _mask_flips:
+            first = qrcode.util.mask_func(0)
+            _mask_flips[self.version] = [
+                [(row, col) for row, col in self._data_modules if first(row, col) != mask(row, col)]
+                for mask in map(qrcode.util.mask_func, range(8))
+            ]
+        layout = [["1" if module else "0" for module in row] for row in self.modules]
+        scores = []
+        for flips in _mask_flips[self.version]:
+            rows = [list(row) for row in layout]
+            for row, col in flips:
+                rows[row][col] = "0" if rows[row][col] == "1" else "1"
+            scores.append(_lost_point(["".join(row) for row in rows]))
+        return scores.index(min(scores))  # the first of the lowest, as qrcode chooses
+
+
+#: a QR code's version → for each mask, the data modules it sets otherwise than mask 0
+_mask_flips: dict[int, list[list[tuple[int, int]]]] = {}
+#: the pattern ISO/IEC 18004 penalises (dark:light:dark:light:dark 1:1:3:1:1 beside 4 light modules),
+#: either way round, overlapping matches counted
+_FINDER_LIKE = re.compile("(?=10111010000|00001011101)")
+_RUN_OF_FIVE = re.compile("0{5,}|1{5,}")
+
+
+def lost_point(modules: list[list[bool]]) -> int:
+    """``qrcode.util.lost_point(modules)``: the penalty of a QR code's layout (ISO/IEC 18004, 7.8.3)."""
+    return _lost_point(["".join("1" if module else "0" for module in row) for row in modules])
+
+
+def _lost_point(rows: list[str]) -> int:
+    """The penalty of a layout given as rows of "0" (light) and "1" (dark): runs of five or more of one
+    colour (3, and 1 a module beyond five), 2×2 blocks of one colour (3 each), finder-like patterns (40
+    each), and 10 for each 5 % the dark share is away from half."""
+    count = len(rows)
+    lines = " ".join(rows + ["".join(column) for column in zip(*rows, strict=True)])  # no run goes past a space
+    points = sum(len(run) - 2 for run in _RUN_OF_FIVE.findall(lines))
+    full = (1 << count) - 1
+    numbers = [int(row, 2) for row in rows]
+    for upper, lower in pairwise(numbers):
+        dark, light = upper & lower, ~(upper | lower) & full
+        points += 3 * ((dark & dark >> 1).bit_count() + (light & light >> 1).bit_count())
+    points += 40 * len(_FINDER_LIKE.findall(lines))
+    dark_share = sum(row.count("1") for row in rows) / count**2
+    return points + int(abs(dark_share * 100 - 50) / 5) * 10
+
+
 def qr_data_uri(text: str) -> str:
     """A QR code of ``text`` as an inline SVG data URI (nothing to fetch). Each run of dark modules in a
     row is one stroke one module thick, so the renderer parses about 300 short segments rather than a
     square per module (about 700)."""
-    code = qrcode.QRCode(border=1)
+    code = QuickMaskQRCode(border=1)
     code.add_data(text)
     code.make(fit=True)
     matrix = code.get_matrix()
