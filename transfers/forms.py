@@ -12,7 +12,7 @@ from django.forms.boundfield import BoundField
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .limits import CORRECTION_REASON_MAX, MAX_INVENTORS
+from .limits import ABSTRACT_MAX, CORRECTION_REASON_MAX, MAX_INVENTORS
 from .models import Achievement, AchievementKind, AttachmentKind, Institution, TransferCase
 from .services.filing import CORRECTABLE_FIELDS, AchievementData, InventorData
 from .uploads import UploadField
@@ -267,7 +267,9 @@ class NewAchievementForm(forms.Form):
     )
     field = forms.CharField(label=_("技术领域"), max_length=120, required=False)
     keywords = forms.CharField(label=_("关键词"), max_length=200, required=False)
-    abstract = forms.CharField(label=_("摘要"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    abstract = forms.CharField(
+        label=_("摘要"), max_length=ABSTRACT_MAX, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     application_date = forms.DateField(
         label=_("申请日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -297,6 +299,14 @@ class NewAchievementForm(forms.Form):
     @property
     def is_filled(self) -> bool:
         return bool(self.cleaned_data.get("title"))
+
+
+class AbstractForm(forms.Form):
+    """An achievement's abstract, edited with its inventors while its case is a draft or returned."""
+
+    abstract = forms.CharField(
+        label=_("摘要"), max_length=ABSTRACT_MAX, widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class InventorEditForm(forms.Form):

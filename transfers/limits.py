@@ -23,7 +23,7 @@ OBJECTION_REASONS_MAX = 2000
 OBJECTION_REPLY_MAX = 2000
 #: the valuation agency's name printed in the notice
 AGENCY_NAME_MAX = 100
-#: an achievement's abstract (staff pages; not printed)
+#: an achievement's abstract (staff pages; printed in the notice where the pack asks for 内容摘要)
 ABSTRACT_MAX = 2000
 #: inventors of one achievement (each is printed in the notice)
 MAX_INVENTORS = 30

@@ -22,6 +22,7 @@ from django_fsm import has_transition_perm
 
 from . import permissions, selectors
 from .forms import (
+    AbstractForm,
     AttachmentFormSet,
     CaseForm,
     InventorEditFormSet,
@@ -49,6 +50,10 @@ NOTICE_NOT_RENDERED = gettext_lazy(
     "已保存，但公示文件未能生成，公众暂时看不到本公示。系统会自动重试，您也可以在案件页面点击“重新生成并发布”。"
 )
 
+
+#: the hint beside an achievement's abstract where the institution's pack prints it in the notice (e.g.
+#: 《浙江省促进科技成果转化条例》第十七条第二款: "公示内容包括科技成果名称、内容摘要、转化方式、拟交易价格")
+ABSTRACT_REQUIRED = gettext_lazy("本单位适用的规则要求公示每项成果的内容摘要：提交前请填写，公示时将公开。")
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address. Behind ``TRUSTED_PROXY_HOPS`` reverse proxies (production: the TLS
@@ -172,9 +177,13 @@ def _filing_forms(request: HttpRequest, case: TransferCase | None) -> tuple[Any,
         achievements=achievements if achievements is not None else institutions.none(),
         editing=case is not None,
     )
+    achievement_forms = NewAchievementFormSet(data, prefix="ach")
+    if institution is not None and institution.rule_pack.publicity_includes_abstract:
+        for row in [*achievement_forms.forms, achievement_forms.empty_form]:
+            row.fields["abstract"].help_text = ABSTRACT_REQUIRED
     return (
         form,
-        NewAchievementFormSet(data, prefix="ach"),
+        achievement_forms,
         InventorFormSet(data, prefix="inv"),
         AttachmentFormSet(data, files, prefix="att"),
     )
@@ -255,20 +264,30 @@ def achievement_inventors(request: HttpRequest, public_id: str, achievement_pk: 
         for i in achievement.inventors.all()
     ]
     formset = InventorEditFormSet(request.POST or None, initial=initial, prefix="inv")
+    details = AbstractForm(request.POST or None, initial={"abstract": achievement.abstract})
     if request.method == "POST":
-        if formset.is_valid():
+        if formset.is_valid() and details.is_valid():
             try:
                 filing.achievement_set_inventors(
-                    achievement=achievement, by=request.user, inventors=inventors_from(formset)
+                    achievement=achievement, by=request.user, inventors=inventors_from(formset),
+                    abstract=details.cleaned_data["abstract"],
                 )
-                messages.success(request, _("完成人已更新。"))
+                messages.success(request, _("完成人与摘要已更新。"))
                 return redirect(case.get_absolute_url())
             except ActionRefused as refusal:
                 messages.error(request, str(refusal))
         else:
             messages.error(request, _("请根据提示修改后再提交。"))
-    context = {"case": case, "achievement": achievement, "formset": formset}
+    if institution_pack_requires_abstract(case):
+        details.fields["abstract"].help_text = ABSTRACT_REQUIRED
+    context = {"case": case, "achievement": achievement, "formset": formset, "details": details}
     return render(request, "transfers/inventors_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+def institution_pack_requires_abstract(case: TransferCase) -> bool:
+    """Whether the pack the case will pin (or has pinned) lists each achievement's 内容摘要 in the notice."""
+    pack = case.rule_pack or case.institution.rule_pack
+    return bool(pack.publicity_includes_abstract)
 
 
 @login_required

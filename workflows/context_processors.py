@@ -11,13 +11,14 @@ from django.utils.functional import SimpleLazyObject
 from . import selectors
 
 
-def badges(user: Any, known: dict[str, int] | None = None) -> SimpleLazyObject:
+def badges(user: Any, known: dict[str, int] | None = None, known_since: int | None = None) -> SimpleLazyObject:
     """The navigation's counts as its badges show them ("99+" past the cap), computed when first shown;
-    ``known``: a count the page already has (``selectors.task_counts``)."""
+    ``known``: a count the page already has, ``known_since``: the generation read before it was counted
+    (``selectors.task_counts``)."""
 
     def shown() -> dict[str, str]:
         cap = selectors.NAV_COUNT_CAP
-        counts = selectors.task_counts(user, known=known)
+        counts = selectors.task_counts(user, known=known, known_since=known_since)
         return {name: f"{cap}+" if count > cap else str(count) for name, count in counts.items()}
 
     return SimpleLazyObject(shown)

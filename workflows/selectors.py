@@ -324,10 +324,10 @@ def task_rows(tasks: list[Task], *, now: datetime.datetime, reader: Any) -> list
 NAV_COUNT_CAP = 99
 
 
-def task_counts(user: Any, known: dict[str, int] | None = None) -> dict[str, int]:
+def task_counts(user: Any, known: dict[str, int] | None = None, known_since: int | None = None) -> dict[str, int]:
     """The counts the navigation shows, at most ``NAV_COUNT_CAP + 1``: two queries that stop early
     (plus the user's roles, once per request), fewer when the page already counted a list (``known``:
-    the unfiltered list's own count)."""
+    the unfiltered list's own count, with the generation read before it: ``counts.remembered``)."""
     if user is None or not user.is_authenticated:
         return {"my_tasks": 0, "queue": 0}
     from .counts import remembered
@@ -342,7 +342,7 @@ def task_counts(user: Any, known: dict[str, int] | None = None) -> dict[str, int
             "queue": known["queue"] if "queue" in known else queue(user).order_by()[:limit].count(),
         }
 
-    return remembered(user, count, known)
+    return remembered(user, count, known, known_since)
 
 
 #: what a list's row shows of its case (not the whole row: ``search_text`` alone holds every title and name)

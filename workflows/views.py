@@ -48,7 +48,7 @@ from transfers.services.substitutions import substitution_cancel, substitution_c
 from transfers.views import NOTICE_NOT_RENDERED, case_context, client_ip
 from transfers.wording import person_name
 
-from . import forms, stash
+from . import counts, forms, stash
 from .context_processors import badges
 from .selectors import (
     TaskFilters,
@@ -564,6 +564,9 @@ def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
         open_tasks=spec["open"],
     )
     filters = form.filters(spec["default"])
+    filtered = any([filters.stage, filters.institution, filters.mode, filters.overdue, filters.q])
+    # the navigation may remember this list's count: the generation is read before it is counted
+    since = counts.generation() if not filtered and kind in NAV_COUNTED else None
     tasks = task_list(spec["tasks"](request.user), filters, now=now)
     if reads_every_row(filters):
         page = counted_page(tasks, request.GET.get("page"), PAGE_SIZE)
@@ -578,11 +581,10 @@ def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
         }
         for key in spec["sorts"]
     }
-    filtered = any([filters.stage, filters.institution, filters.mode, filters.overdue, filters.q])
     context: dict[str, Any] = {}
     if not filtered and kind in NAV_COUNTED:  # the navigation's count of this list is the paginator's
         known = {NAV_COUNTED[kind]: page.paginator.count}
-        context["task_counts"] = badges(request.user, known=known)
+        context["task_counts"] = badges(request.user, known=known, known_since=since)
     return render(
         request,
         "workflows/task_list.html",

@@ -8,6 +8,7 @@ prints them."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -193,3 +194,44 @@ def test_a_national_notice_prints_no_abstract_section(client, world):
     notice = Notice.objects.get(case=case)
     assert "abstract" not in notice.content["achievements"][0]
     assert "内容摘要" not in client.get(reverse("public:notice_detail", args=[notice.number])).content.decode()
+
+
+def test_the_filing_form_says_the_abstract_is_required_where_the_province_asks_for_it(client, world):
+    hint = "本单位适用的规则要求公示每项成果的内容摘要"
+    client.force_login(world.a.applicant)
+    assert hint not in client.get(reverse("transfers:case_create")).content.decode()  # the national pack
+    use(world.a, "henan")
+    assert hint in client.get(reverse("transfers:case_create")).content.decode()
+
+
+def test_an_abstract_missing_at_submission_is_added_on_the_achievements_page(client, world):
+    use(world.a, "henan")
+    draft = file_case(world.a, new=[achievement_data(title="一种荞麦面条加工方法")])
+    achievement = draft.achievements.get()
+    url = reverse("transfers:achievement_inventors", args=[draft.public_id, achievement.pk])
+    client.force_login(world.a.applicant)
+    page = client.get(url).content.decode()
+    assert "本单位适用的规则要求公示每项成果的内容摘要" in page and 'name="abstract"' in page
+    data = {"inv-TOTAL_FORMS": "2", "inv-INITIAL_FORMS": "2", "inv-MIN_NUM_FORMS": "0", "inv-MAX_NUM_FORMS": "30",
+            "inv-0-name": "王𠮷祥", "inv-0-share": "60", "inv-0-is_main_contributor": "on",
+            "inv-1-name": "马堃", "inv-1-share": "40"}
+    too_long = client.post(url, {**data, "abstract": "荞" * 2001})
+    assert too_long.status_code == 400
+    achievement.refresh_from_db()
+    assert achievement.abstract == ""
+    saved = client.post(url, {**data, "abstract": "以荞麦全粉为原料，无添加剂挤压成型。"})
+    assert saved.status_code == 302, re.findall(r"error[^>]*>([^<]+)<", saved.content.decode())
+    achievement.refresh_from_db()
+    assert achievement.abstract == "以荞麦全粉为原料，无添加剂挤压成型。"
+    assert svc.case_submit(case=draft, by=world.a.applicant).stage == Stage.PRELIMINARY_REVIEW
+
+
+@pytest.mark.parametrize(("code", "cited"), [("zhejiang", "第十七条第二款"), ("henan", "第二十条第二款")])
+def test_the_abstract_a_province_requires_cannot_be_switched_off(world, code, cited):
+    use(world.a, code)
+    with pytest.raises(ValidationError) as refused:
+        rule_pack_new_version_for(institution=world.a.institution, changes={"publicity_includes_abstract": False})
+    assert cited in str(refused.value)
+    use(world.a, "shandong")  # Shandong's regulation does not ask for it: an institution may add it or not
+    assert rule_pack_new_version_for(institution=world.a.institution,
+                                     changes={"publicity_includes_abstract": True}).publicity_includes_abstract

@@ -8,15 +8,18 @@ import datetime
 import re
 
 import pytest
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.workflows.test_inbox import claim, page, second_officer, submit
 from transfers import clock
-from transfers.models import Membership
+from transfers.services import institutions
 from transfers.services.substitutions import substitution_create
+from workflows import counts
+from workflows.selectors import task_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +58,42 @@ def test_the_counts_are_counted_once_and_again_only_after_a_task_changes(client,
 def test_a_role_granted_or_taken_shows_in_the_queue_count_at_once(client, world):
     submit(world.a)  # a preliminary review for the TTO officers
     colleague = UserFactory(username="aaa_assessor_2")
-    Membership.objects.create(user=colleague, institution=world.a.institution, role="assessor")
+    admin = world.a.institution_admin
+    institutions.member_add(institution=world.a.institution, by=admin, username=colleague.username,
+                            roles=["assessor"])
     assert badges(page(client, colleague, CASES)) == ("0", "0")
-    with transaction.atomic():  # committed, as the institution admin's service does
-        granted = Membership.objects.create(user=colleague, institution=world.a.institution, role="tto_officer")
+    institutions.member_set_roles(institution=world.a.institution, by=admin, member=colleague,
+                                  roles=["assessor", "tto_officer"], external=False)
     assert badges(page(client, colleague, CASES)) == ("0", "1")
-    with transaction.atomic():
-        granted.delete()
+    institutions.member_set_roles(institution=world.a.institution, by=admin, member=colleague,
+                                  roles=["assessor"], external=False)
     assert badges(page(client, colleague, CASES)) == ("0", "0")
+
+
+def test_a_failing_cache_costs_the_badges_nothing_but_time(client, world, monkeypatch):
+    submit(world.a)
+    logged = []
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "add", down)
+    monkeypatch.setattr(counts.logger, "exception", lambda message, *args: logged.append(message))
+    assert badges(page(client, world.a.tto_officer, CASES)) == ("0", "1")  # counted, not remembered
+    submit(world.a)  # the bump after the commit fails quietly: the submission stands
+    assert badges(page(client, world.a.tto_officer, CASES)) == ("0", "2")
+    assert "task counts: the generation could not be bumped" in logged
+
+
+def test_a_count_read_before_a_change_is_not_remembered_after_it(world):
+    officer = world.a.tto_officer
+    submit(world.a)
+    before = counts.generation()
+    submit(world.a)  # a change commits between the page's own count and the badges
+    stale = {"queue": 1}
+    assert task_counts(officer, known=stale, known_since=before) == {"my_tasks": 0, "queue": 1}
+    assert task_counts(officer) == {"my_tasks": 0, "queue": 2}  # counted again, not the stale one
 
 
 def test_a_substitution_counts_from_the_day_it_starts(client, world):

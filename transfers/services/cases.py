@@ -269,7 +269,7 @@ def case_resubmit(*, case: TransferCase, by: Any, comment: str = "", ip: str | N
     with case_atomic():
         locked = lock_case(case)
         _guard(locked, "resubmit", by)
-        _require_abstracts(locked, locked.rule_pack)
+        _require_abstracts(locked, locked.applicable_rule_pack)
         locked = _fire(locked, "resubmit", by=by, comment=comment, ip=ip)
         _record_revision(locked)
         return locked

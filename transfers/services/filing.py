@@ -169,15 +169,22 @@ def refresh_search_text(case_ids: Iterable[int]) -> None:
 
 
 def achievement_set_inventors(
-    *, achievement: Achievement, by: Any, inventors: Sequence[InventorData]
+    *, achievement: Achievement, by: Any, inventors: Sequence[InventorData], abstract: str | None = None
 ) -> None:
-    """Replace the inventors of an achievement while no case using it is past its draft/return."""
+    """Replace the inventors of an achievement (and its abstract, when given) while no case using it is
+    past its draft/return."""
     _require_filer(by, achievement.institution)
     check_inventors(inventors, achievement.title)
+    if abstract is not None:
+        abstract = limit_text(abstract, Achievement._meta.get_field("abstract").verbose_name,
+                              max_length=ABSTRACT_MAX)
     with transaction.atomic():
         if achievement.cases.exclude(stage__in=[*EDITABLE_STAGES, Stage.WITHDRAWN]).exists():
             raise ActionRefused(_("该成果已在审批中的案件内，完成人不能再修改。"), code="locked")
         _replace_inventors(achievement, inventors)
+        if abstract is not None and abstract != achievement.abstract:
+            achievement.abstract = abstract
+            achievement.save(update_fields=["abstract"])
         refresh_search_text(achievement.cases.values_list("pk", flat=True))
 
 

@@ -207,9 +207,8 @@ def member_add(*, institution: Institution, by: Any, username: str, roles: list[
         if Membership.objects.filter(user=user, institution=locked).exists():
             raise FieldRefused(_("%(member)s 已是本单位成员，请在其成员页修改角色。") % {"member": person(user)},
                                code=Refusal.ALREADY_MEMBER, field="username")
-        Membership.objects.bulk_create(
-            [Membership(user=user, institution=locked, role=role, external=external) for role in roles]
-        )
+        for role in roles:  # one by one: each save is a signal (what the navigation counts changes)
+            Membership.objects.create(user=user, institution=locked, role=role, external=external)
         _record(by, locked, CHANGE, [_role_part("added", user, role) for role in roles])
         _forget(user)
         return user
@@ -252,9 +251,8 @@ def member_create_account(
         user = User(username=username, last_name=full_name, first_name="", email=email)
         user.set_password(password)
         user.save()
-        Membership.objects.bulk_create(
-            [Membership(user=user, institution=locked, role=role, external=external) for role in roles]
-        )
+        for role in roles:  # one by one: each save is a signal (what the navigation counts changes)
+            Membership.objects.create(user=user, institution=locked, role=role, external=external)
         account = {"added": {"name": _msgid(User._meta.verbose_name or ""), "object": username,
                              "account": True, **_member(user)}}
         _record(by, locked, CHANGE, [account, *(_role_part("added", user, role) for role in roles)])
@@ -284,10 +282,9 @@ def member_set_roles(
         if Role.INSTITUTION_ADMIN in removed:
             _keeps_an_admin(locked, losing=member, by=by)
         Membership.objects.filter(institution=locked, user=member, role__in=removed).delete()
-        Membership.objects.bulk_create(
-            [Membership(user=member, institution=locked, role=role, external=external, affiliation=affiliation)
-             for role in added]
-        )
+        for role in added:  # one by one: each save is a signal (what the navigation counts changes)
+            Membership.objects.create(user=member, institution=locked, role=role, external=external,
+                                      affiliation=affiliation)
         parts = [_role_part("added", member, r) for r in added] + [_role_part("deleted", member, r) for r in removed]
         if was_affiliation != affiliation:
             Membership.objects.filter(institution=locked, user=member).update(affiliation=affiliation)

@@ -157,6 +157,19 @@ PROVINCIAL_FLOORS: dict[str, dict[str, Bounds]] = {
 }
 
 
+#: what a province's regulation makes a notice print, which a pack of that province cannot switch off
+PROVINCIAL_REQUIRED: dict[str, dict[str, Promise]] = {
+    Jurisdiction.ZHEJIANG: {
+        "publicity_includes_abstract":
+            _("《浙江省促进科技成果转化条例》第十七条第二款：公示内容包括科技成果名称、内容摘要、转化方式、拟交易价格"),
+    },
+    Jurisdiction.HENAN: {
+        "publicity_includes_abstract":
+            _("《河南省促进科技成果转化条例》第二十条第二款：应当在本单位公示科技成果名称、内容摘要、转化方式、拟交易价格等信息"),
+    },
+}
+
+
 def floors_for(jurisdiction: str) -> dict[str, Bounds]:
     """The bounds of a pack of ``jurisdiction``: the law's, raised where the province's regulation asks
     for more (and then citing it)."""
@@ -186,6 +199,10 @@ def floor_errors(values: dict[str, Any], jurisdiction: str = Jurisdiction.NATION
             errors[name] = ValidationError(message, code="below_floor", params=params)
         elif Decimal(value) > bounds.maximum:
             errors[name] = ValidationError(_("不得超过 %(maximum)s。"), code="max_value", params=params)
+    for name, clause in PROVINCIAL_REQUIRED.get(jurisdiction, {}).items():
+        if name in values and not values[name]:
+            errors[name] = ValidationError(_("本地区的条例要求如此，不能取消（%(clause)s）。"), code="required_by_law",
+                                           params={"clause": clause})
     for stage, days in (values.get("stage_due_days") or {}).items():
         if not isinstance(days, int) or not 1 <= days <= DUE_DAYS_MAX:
             errors.setdefault("stage_due_days", ValidationError(

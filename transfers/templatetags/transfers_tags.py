@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +47,32 @@ def form_fields(template_name: str, form: Any) -> SafeString:
     if key not in _UNBOUND_FIELDS:
         _UNBOUND_FIELDS[key] = render_to_string(template_name, {"form": form})
     return _UNBOUND_FIELDS[key]
+
+
+#: the most published notices' texts one process keeps (about 10 KB each)
+NOTICE_BODIES_KEPT = 256
+_NOTICE_BODIES: OrderedDict[tuple[int, Any, str], SafeString] = OrderedDict()
+_NOTICE_BODIES_LOCK = threading.Lock()
+
+
+@register.simple_tag
+def notice_body(notice: Any) -> SafeString:
+    """A published notice's text on its public page. What it prints is frozen at issue (the content is
+    hashed with the PDF; a moved period is a new version), so it is the same for every reader of a
+    language: rendered once per process, version, save (``updated_at``) and language, the most recently
+    read ``NOTICE_BODIES_KEPT`` kept. Its template reads only ``notice`` and ``c``."""
+    key = (notice.pk, notice.updated_at, str(translation.get_language()))
+    with _NOTICE_BODIES_LOCK:
+        body = _NOTICE_BODIES.get(key)
+        if body is not None:
+            _NOTICE_BODIES.move_to_end(key)
+            return body
+    body = mark_safe(render_to_string(notice.body_template, {"notice": notice, "c": notice.content}))
+    with _NOTICE_BODIES_LOCK:
+        _NOTICE_BODIES[key] = body
+        while len(_NOTICE_BODIES) > NOTICE_BODIES_KEPT:
+            _NOTICE_BODIES.popitem(last=False)
+    return body
 
 
 @register.filter
