@@ -41,9 +41,13 @@ def get(client: Client, url: str, params: dict[str, str]) -> bytes:
 
 
 def query_count(client: Client, url: str, params: dict[str, str]) -> int:
-    """The queries of one request with nothing remembered in the cache (the navigation's task counts are:
-    ``workflows.counts``), so that counts taken at different sizes compare."""
+    """The queries of one request with nothing remembered (the navigation's task counts in the cache,
+    ``workflows.counts``; the rule packs in the process, ``selectors.rules``), so that counts taken at
+    different sizes compare: what the first reader after a start costs."""
+    from transfers.selectors import rules
+
     cache.clear()
+    rules._PACKS.clear()
     with CaptureQueriesContext(connection) as ctx:
         get(client, url, params)
     return len(ctx.captured_queries)

@@ -108,10 +108,16 @@ class BaselineList(FromString, ListView):
     source = LIST_TEMPLATE
 
     def get_queryset(self) -> Any:
+        from django.db.models import Q
+
         from transfers.models import NoticeStatus
 
-        return (public_notices().exclude(status=NoticeStatus.SUPERSEDED).select_related("institution")
-                .order_by("-issued_at", "-pk"))
+        notices = (public_notices().exclude(status=NoticeStatus.SUPERSEDED).select_related("institution")
+                   .order_by("-issued_at", "-pk"))
+        query = self.request.GET.get("q", "")
+        if query:  # the same notices as the search finds: the same words in the same column
+            notices = notices.filter(Q(search_text__icontains=query) | Q(number__icontains=query))
+        return notices
 
 
 class BaselineFeed(FromString, ListView):
@@ -234,6 +240,7 @@ def requests_for(open_one: str, ended: str) -> tuple[dict[str, tuple[str, dict[s
     """Each page and, for each, the label of the generic view it is judged against."""
     requests: dict[str, tuple[str, dict[str, str]]] = {
         "ListView in base.html": ("/bench/list/", {}),
+        "  the same, searched": ("/bench/list/", VARIANTS["search"]),
         "DetailView in base.html": (f"/bench/detail/{open_one}/", {}),
         "  the same + objection form": (f"/bench/detail-form/{open_one}/", {}),
         "DetailView, ended notice": (f"/bench/detail/{ended}/", {}),
@@ -242,7 +249,9 @@ def requests_for(open_one: str, ended: str) -> tuple[dict[str, tuple[str, dict[s
     against = {}
     for variant, params in VARIANTS.items():
         requests[f"list /notices/ {variant}"] = ("/notices/", params)
-        against[f"list /notices/ {variant}"] = "ListView in base.html"
+        # a search against a ListView of the same notices (it must look at every notice's words too)
+        same = "  the same, searched" if variant == "search" else "ListView in base.html"
+        against[f"list /notices/ {variant}"] = same
     requests["notice page, in publicity"] = (f"/notices/{open_one}/", {})
     against["notice page, in publicity"] = "DetailView in base.html"
     requests["notice page, ended"] = (f"/notices/{ended}/", {})

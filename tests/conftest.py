@@ -30,14 +30,17 @@ def _site_language(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and the navigation's counts live in the cache, notices' texts in the process
-    (``transfers_tags.notice_body``): each test starts with none (its rows may reuse another test's ids)."""
+    """Rate-limit counters and the navigation's counts live in the cache, notices' texts and rule packs
+    in the process (``transfers_tags.notice_body``, ``selectors.rules``): each test starts with none (its
+    rows may reuse another test's ids)."""
     from django.core.cache import cache
 
+    from transfers.selectors import rules
     from transfers.templatetags import transfers_tags
 
     cache.clear()
     transfers_tags._NOTICE_BODIES.clear()
+    rules._PACKS.clear()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -26,10 +26,10 @@ from ..models import (
     Institution,
     Objection,
     Role,
-    RulePack,
     Stage,
     TransferCase,
 )
+from .rules import rule_packs_by_id
 
 STAFF_ROLES = {Role.TTO_OFFICER, Role.TTO_HEAD, Role.ASSESSOR, Role.DECISION_SECRETARY, Role.INSTITUTION_ADMIN}
 
@@ -75,7 +75,7 @@ OBJECTOR_READERS = (Role.TTO_OFFICER, Role.INSTITUTION_ADMIN)
 def notice_public_replies(notice: Any) -> list[Objection]:
     """The answered objections of every version of a notice's number (one filed on v1 is answered
     while v2 is current), where the case's rule pack publishes replies; never who objected."""
-    if not notice.rule_pack.publish_objection_replies:
+    if not notice.rule_pack.publish_objection_replies or not getattr(notice, "answered", True):
         return []
     answered = Objection.objects.filter(notice__number=notice.number).exclude(outcome=Objection.Outcome.PENDING)
     return list(answered.only("outcome", "reply", "replied_at", "confirmation", "filed_at").order_by("filed_at"))
@@ -187,15 +187,19 @@ def notice_public_get(number: str, version: int | None = None) -> Any:
 
 def notice_public_versions(number: str) -> list[Any]:
     """Every public version of a number, oldest first (the last is the current one), each with the rules
-    its period follows (``Notice.rule_pack``); empty for a number the public may not see. Two short
-    queries: the versions with their pack's id, then the packs (never the case row)."""
+    its period follows (``Notice.rule_pack``); empty for a number the public may not see. One short
+    query, the versions with their pack's id (never the case row); the packs, immutable, are read once per
+    process."""
     versions = list(
         notice_public_list().select_related(None).filter(number=number)
         # ``Notice.rule_pack``: a reward notice has a distribution, a transfer notice its case's pack
-        .annotate(pack_id=Coalesce("distribution__rule_pack", "case__rule_pack", "case__institution__rule_pack"))
+        .annotate(pack_id=Coalesce("distribution__rule_pack", "case__rule_pack", "case__institution__rule_pack"),
+                  # whether the page has answers to print (``notice_public_replies``): most never had one
+                  answered=Exists(Objection.objects.filter(notice__number=OuterRef("number"))
+                                  .exclude(outcome=Objection.Outcome.PENDING)))
         .order_by("version")
     )
-    packs = RulePack.objects.in_bulk({notice.pack_id for notice in versions})
+    packs = rule_packs_by_id({notice.pack_id for notice in versions})  # read once per process
     for notice in versions:
         notice.rule_pack = packs.get(notice.pack_id)
     return versions

@@ -80,3 +80,16 @@ def rules_applied(case: TransferCase) -> dict[str, Any]:
     and each rule with its value and clause."""
     pack = case.applicable_rule_pack
     return {"pack": pack, "pinned": case.rule_pack_id is not None, "rows": rule_rows(pack)}
+
+
+#: rule pack versions by id, as read once by this process: a version is never changed (``RulePack.save``
+#: refuses; a change is a new version), so what was read stays true
+_PACKS: dict[int, RulePack] = {}
+
+
+def rule_packs_by_id(ids: set[int]) -> dict[int, RulePack]:
+    """The pack versions of ``ids``: those this process has not read yet in one query, the others none."""
+    missing = {pk for pk in ids if pk is not None and pk not in _PACKS}
+    if missing:
+        _PACKS.update(RulePack.objects.in_bulk(missing))
+    return {pk: _PACKS[pk] for pk in ids if pk in _PACKS}
