@@ -187,9 +187,9 @@ def notice_public_get(number: str, version: int | None = None) -> Any:
 
 def notice_public_versions(number: str) -> list[Any]:
     """Every public version of a number, oldest first (the last is the current one), each with the rules
-    its period follows (``Notice.rule_pack``); empty for a number the public may not see. One short
-    query, the versions with their pack's id (never the case row); the packs, immutable, are read once per
-    process."""
+    its period follows (``Notice.rule_pack``) and whether any version has an answered objection
+    (``answered``); empty for a number the public may not see. One short query (never the case row); the
+    packs, immutable, are read once per process."""
     versions = list(
         notice_public_list().select_related(None).filter(number=number)
         # ``Notice.rule_pack``: a reward notice has a distribution, a transfer notice its case's pack
