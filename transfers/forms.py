@@ -279,8 +279,9 @@ class NewAchievementForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("title") and not data.get("number"):
-            return data  # an empty row
+        typed = ("title", "number", "field", "keywords", "abstract", "application_date", "granted_on")
+        if not any(data.get(name) for name in typed):
+            return data  # an empty row (nothing typed in it is ever dropped: a title is asked for)
         if not data.get("title"):
             self.add_error("title", _("请填写成果名称。"))
         if not data.get("kind"):
@@ -408,7 +409,23 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-InventorEditFormSet = forms.formset_factory(InventorEditForm, extra=3, max_num=MAX_INVENTORS, validate_max=True)
+class InventorRowsFormSet(forms.BaseFormSet):
+    """The inventors of one achievement: their shares add up to 100, said in the page's error summary (the
+    service checks it again)."""
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        shares = [f.cleaned_data["share"] for f in self.forms if f.cleaned_data.get("name")]
+        total = sum(shares, Decimal(0))
+        if shares and total != Decimal(100):
+            raise ValidationError(_("完成人份额合计为 %(total)s%%，应为 100%%。") % {"total": f"{total.normalize():f}"},
+                                  code="shares")
+
+
+InventorEditFormSet = forms.formset_factory(
+    InventorEditForm, formset=InventorRowsFormSet, extra=3, max_num=MAX_INVENTORS, validate_max=True
+)
 
 
 def inventors_from(formset: Any) -> list[InventorData]:

@@ -477,10 +477,11 @@ class TaskFilterForm(django_forms.Form):
     )
     mode = django_forms.ChoiceField(label=gettext_lazy("转化方式"), required=False)
     overdue = django_forms.BooleanField(label=gettext_lazy("只看已逾期"), required=False)
-    sort = django_forms.ChoiceField(required=False)
+    sort = django_forms.ChoiceField(label=gettext_lazy("排序"), required=False)
 
     def __init__(
-        self, data: Any, *, institutions: list[tuple[int, str]], sorts: tuple[str, ...], open_tasks: bool
+        self, data: Any, *, institutions: list[tuple[int, str]], sorts: tuple[str, ...], open_tasks: bool,
+        default_sort: str = "",
     ) -> None:
         super().__init__(data)
         if not open_tasks:  # a finished task is not overdue (its case's present stage may be)
@@ -489,7 +490,11 @@ class TaskFilterForm(django_forms.Form):
         self._offer("stage", everything + task_nodes())
         self._offer("institution", everything + [(str(pk), name) for pk, name in institutions])
         self._offer("mode", everything + list(TransferMode.choices))
-        self._offer("sort", [(key, key) for key in sorts] + [(f"-{key}", key) for key in sorts])
+        # the column headers sort too, but a phone shows the rows stacked, without headers: a menu for every
+        # width, the list's own order first
+        orders = [order for key in sorts for order in (key, f"-{key}")]
+        orders.sort(key=lambda order: order != default_sort)
+        self._offer("sort", [(order, SORT_LABELS[order]) for order in orders])
 
     def _offer(self, name: str, choices: list[tuple[str, Any]]) -> None:
         field = self.fields[name]
@@ -508,6 +513,18 @@ class TaskFilterForm(django_forms.Form):
             sort=data.get("sort") or default_sort,
         )
 
+
+#: each order of a list as its sort menu names it
+SORT_LABELS = {
+    "received": gettext_lazy("收到时间：从早到晚"),
+    "-received": gettext_lazy("收到时间：从晚到早"),
+    "due": gettext_lazy("办理期限：从近到远"),
+    "-due": gettext_lazy("办理期限：从远到近"),
+    "reference": gettext_lazy("案件编号：从小到大"),
+    "-reference": gettext_lazy("案件编号：从大到小"),
+    "completed": gettext_lazy("完成时间：从早到晚"),
+    "-completed": gettext_lazy("完成时间：从晚到早"),
+}
 
 #: each list: its selector, title, sort keys (the first sorted as ``default``), and whether it shows due dates
 TASK_LISTS: dict[str, dict[str, Any]] = {
@@ -562,6 +579,7 @@ def _task_list_page(request: HttpRequest, kind: str) -> HttpResponse:
         institutions=_institutions_of(request.user),
         sorts=spec["sorts"],
         open_tasks=spec["open"],
+        default_sort=spec["default"],
     )
     filters = form.filters(spec["default"])
     filtered = any([filters.stage, filters.institution, filters.mode, filters.overdue, filters.q])

@@ -235,3 +235,16 @@ def test_the_abstract_a_province_requires_cannot_be_switched_off(world, code, ci
     use(world.a, "shandong")  # Shandong's regulation does not ask for it: an institution may add it or not
     assert rule_pack_new_version_for(institution=world.a.institution,
                                      changes={"publicity_includes_abstract": True}).publicity_includes_abstract
+
+
+def test_an_abstract_typed_in_a_row_without_a_title_is_not_dropped_but_asked_about(client, world):
+    from tests.workflows.test_lifecycle_http import filing_post
+    from transfers.models import TransferCase
+
+    client.force_login(world.a.applicant)
+    data = filing_post(world)
+    data["ach-1-abstract"] = "以荞麦全粉为原料，无添加剂挤压成型。"  # the second row: no title
+    response = client.post(reverse("transfers:case_create"), data)
+    assert response.status_code == 400
+    assert "请填写成果名称" in response.content.decode()
+    assert not TransferCase.objects.exists()

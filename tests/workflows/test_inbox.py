@@ -399,3 +399,15 @@ def test_query_count_does_not_grow_with_rows(client, world):
     many = [_queries(client, url, **params) for url, params in lists]
     assert few == many, (few, many)
     assert max(many) <= 12  # session, user, roles, institutions, count, page, cases, nav counts, unread
+
+
+def test_a_sort_menu_orders_the_list_where_a_phone_shows_no_column_headers(client, world):
+    first, second = submit(world.a), submit(world.a)
+    officer = world.a.tto_officer
+    html = page(client, officer, QUEUE)
+    menu = re.search(r'<select name="sort" id="id_sort">(.*?)</select>', html).group(1)
+    assert re.findall(r'<option value="([^"]*)"', menu)[:2] == ["received", "-received"]  # the list's order first
+    assert 'for="id_sort"' in html
+    html = page(client, officer, QUEUE, sort="-reference")
+    assert '<option value="-reference" selected>' in html
+    assert rows(html) == sorted([first.reference, second.reference], reverse=True)

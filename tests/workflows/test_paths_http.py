@@ -265,6 +265,7 @@ def test_returned_case_inventors_are_corrected_and_checked(client, world):
     response = client.post(url, bad)
     assert response.status_code == 400
     assert "应为 100%" in response.content.decode()
+    assert 'href="#inv-errors"' in response.content.decode()  # in the error summary, linked (GOV.UK)
     assert [i.share for i in achievement.inventors.all()] == [60, 40]
     good = {**bad, "inv-0-share": "50", "inv-1-share": "30", "inv-2-name": "李𡈽", "inv-2-share": "20"}
     assert client.post(url, good).status_code == 302
