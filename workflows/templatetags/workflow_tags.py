@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from viewflow.workflow.models import Task
 
 from transfers import wording
@@ -76,7 +76,8 @@ def task_table_rows(context: Any, rows: list[Any], kind: str, shows_due: bool) -
     (``a11y.zh``)."""
     request = context["request"]
     words = {key: escape(text) for key, text in {
-        "task": _("任务（环节）"), "case": _("案件"), "institution": _("单位"), "received": _("收到时间"),
+        "task": _("任务（环节）"), "case": pgettext("column: one case", "案件"), "institution": _("单位"),
+        "received": _("收到时间"),
         "due": _("办理期限"), "done": _("完成时间"), "actions": _("操作"), "no_due": _("未设期限"),
         "overdue": _("已逾期"), "today": _("今天到期"), "handle": _("处理"), "release": _("退回队列"),
         "claim": _("认领"), "view": _("查看"), "reassign": _("转交"), "view_case": _("查看案件"),
@@ -128,11 +129,12 @@ class _Page:
         w = self.words
         if not row.due:
             return f'<span class="muted">{w["no_due"]}</span>'
-        if row.overdue:
+        if row.overdue and row.days_overdue:
+            days = row.days_overdue
+            words = escape(ngettext("已逾期 %(days)s 天", "已逾期 %(days)s 天", days) % {"days": days})
+            mark = f'<strong class="overdue-mark">{words}</strong>'
+        elif row.overdue:  # the due hour passed today
             mark = f'<strong class="overdue-mark">{w["overdue"]}</strong>'
-            if row.days_overdue:
-                days = row.days_overdue
-                mark += " " + escape(ngettext("逾期 %(days)s 天", "逾期 %(days)s 天", days) % {"days": days})
         elif row.days_left == 0:
             mark = f'<strong class="due-today">{w["today"]}</strong>'
         else:
