@@ -327,7 +327,7 @@ class InventorEditForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("name") and data.get("share") is None:
+        if data.get("name") and data.get("share") is None and not self.has_error("share"):  # not when out of range
             self.add_error("share", _("请填写份额。"))
         if data.get("share") is not None and not data.get("name"):
             self.add_error("name", _("请填写姓名。"))

@@ -336,3 +336,12 @@ def test_an_irreversible_outcome_is_confirmed_on_a_page_that_says_what_it_does(c
     assert client.post(url, {"action": action, "comment": "受让方放弃受让", "confirmed": "yes"}).status_code == 302
     case.refresh_from_db()
     assert case.stage != stage
+
+
+def test_a_share_out_of_range_says_so_once(world):
+    from transfers.forms import InventorEditForm
+
+    form = InventorEditForm({"name": "王𠮷祥", "share": "0"})
+    assert not form.is_valid()
+    assert len(form.errors["share"]) == 1 and "请填写份额" not in form.errors["share"][0]
+    assert InventorEditForm({"name": "王𠮷祥", "share": ""}).errors["share"] == ["请填写份额。"]
