@@ -6,10 +6,10 @@ layout costs, on every page, for a number that changes only when a task, a role 
 So the counts are kept in the cache under the reader and the day (a substitution starts and ends with the
 day), with the *generation* they were counted in. Any change to a task, a membership or a substitution
 bumps the generation once its transaction commits (``workflows.apps``), and a count of an older
-generation is counted again. A reader whose count was stored just before a commit reads it once more
-after: the generation is read before the database, so a count is never stored under a generation newer
-than what it read (a count the page made itself, ``known``, is shown but not stored: it was read before
-the generation). The cache is shared by every process in production (Redis) and on ``make run`` (a folder
+generation is counted again. The generation is read before the database, so a count is never stored
+under a generation newer than what it saw: a count made just before a commit is stored under the old
+generation and counted again on the next page. (A count the page made itself, ``known``, is stored under
+the generation the page read before counting it, ``known_since``; without one it is only shown.) The cache is shared by every process in production (Redis) and on ``make run`` (a folder
 under ``var/``, whose ``incr`` is not atomic: two bumps at once may count once, still a new generation).
 ``TTL`` bounds what a change outside the ORM (a raw ``UPDATE``) or a lost bump could leave stale. A cache
 that fails is logged and the counts are counted, as without it: no page and no committed action fails
