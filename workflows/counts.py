@@ -9,8 +9,10 @@ bumps the generation once its transaction commits (``workflows.apps``), and a co
 generation is counted again. The generation is read before the database, so a count is never stored
 under a generation newer than what it saw: a count made just before a commit is stored under the old
 generation and counted again on the next page. (A count the page made itself, ``known``, is stored under
-the generation the page read before counting it, ``known_since``; without one it is only shown.) The cache is shared by every process in production (Redis) and on ``make run`` (a folder
-under ``var/``, whose ``incr`` is not atomic: two bumps at once may count once, still a new generation).
+the generation the page read before counting it, ``known_since``; without one it is only shown.)
+
+The cache is shared by every process in production (Redis) and on ``make run`` (a folder under
+``var/``, whose ``incr`` is not atomic: two bumps at once may count once, still a new generation).
 ``TTL`` bounds what a change outside the ORM (a raw ``UPDATE``) or a lost bump could leave stale. A cache
 that fails is logged and the counts are counted, as without it: no page and no committed action fails
 for a badge.
