@@ -55,6 +55,7 @@ NOTICE_NOT_RENDERED = gettext_lazy(
 #: 《浙江省促进科技成果转化条例》第十七条第二款: "公示内容包括科技成果名称、内容摘要、转化方式、拟交易价格")
 ABSTRACT_REQUIRED = gettext_lazy("本单位适用的规则要求公示每项成果的内容摘要：提交前请填写，公示时将公开。")
 
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address. Behind ``TRUSTED_PROXY_HOPS`` reverse proxies (production: the TLS
     proxy) it is the address the nearest trusted proxy saw in ``X-Forwarded-For``; never a value the
@@ -278,16 +279,10 @@ def achievement_inventors(request: HttpRequest, public_id: str, achievement_pk: 
                 messages.error(request, str(refusal))
         else:
             messages.error(request, _("请根据提示修改后再提交。"))
-    if institution_pack_requires_abstract(case):
+    if case.applicable_rule_pack.publicity_includes_abstract:
         details.fields["abstract"].help_text = ABSTRACT_REQUIRED
     context = {"case": case, "achievement": achievement, "formset": formset, "details": details}
     return render(request, "transfers/inventors_form.html", context, status=400 if request.method == "POST" else 200)
-
-
-def institution_pack_requires_abstract(case: TransferCase) -> bool:
-    """Whether the pack the case will pin (or has pinned) lists each achievement's 内容摘要 in the notice."""
-    pack = case.rule_pack or case.institution.rule_pack
-    return bool(pack.publicity_includes_abstract)
 
 
 @login_required
