@@ -258,10 +258,8 @@ def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
     if request.method != "POST":
         return _detail(request, number)
     form = ObjectionForm(request.POST, request.FILES)
-    if not form.is_valid():
-        if notice.accepts_objections():
-            messages.error(request, _("请根据提示修改后再提交。"))
-        else:  # the period ended (or an objection suspended it) while the reader typed
+    if not form.is_valid():  # the form's error summary says what to correct (GOV.UK)
+        if not notice.accepts_objections():  # the period ended (or an objection suspended it) while they typed
             messages.error(request, _("该公示不在公示期内，不能提出异议。"))
         return _detail(request, number, form=form, status=400)
     # counted per person (the client's address), only for complete submissions: typing errors cost nothing

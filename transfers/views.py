@@ -192,39 +192,36 @@ def _filing_forms(request: HttpRequest, case: TransferCase | None) -> tuple[Any,
 
 def _save_filing(request: HttpRequest, case: TransferCase | None) -> HttpResponse:
     form, ach_fs, inv_fs, att_fs = _filing_forms(request, case)
-    if request.method == "POST":
-        if all([form.is_valid(), ach_fs.is_valid(), inv_fs.is_valid(), att_fs.is_valid()]):
-            existing = list(form.cleaned_data.get("existing_achievements") or [])
-            new = new_achievements(ach_fs, inv_fs)
-            try:
-                if case is None:
-                    saved = filing.case_file(
-                        institution=form.cleaned_data["institution"],
-                        by=request.user,
-                        fields=form.case_fields(),
-                        existing=existing,
-                        new=new,
-                        attachments=uploads(att_fs),
-                        ip=client_ip(request),
-                    )
-                    messages.success(
-                        request, _("案件 %(ref)s 已保存为草稿，核对无误后请提交。") % {"ref": saved.reference}
-                    )
-                else:
-                    saved = filing.case_edit(
-                        case=case,
-                        by=request.user,
-                        fields=form.case_fields(),
-                        existing=existing,
-                        new=new,
-                        attachments=uploads(att_fs),
-                    )
-                    messages.success(request, _("修改已保存。"))
-                return redirect(saved.get_absolute_url())
-            except ActionRefused as refusal:
-                messages.error(request, str(refusal))
-        else:
-            messages.error(request, _("请根据提示修改后再提交。"))
+    if request.method == "POST" and all([form.is_valid(), ach_fs.is_valid(), inv_fs.is_valid(), att_fs.is_valid()]):
+        existing = list(form.cleaned_data.get("existing_achievements") or [])
+        new = new_achievements(ach_fs, inv_fs)
+        try:
+            if case is None:
+                saved = filing.case_file(
+                    institution=form.cleaned_data["institution"],
+                    by=request.user,
+                    fields=form.case_fields(),
+                    existing=existing,
+                    new=new,
+                    attachments=uploads(att_fs),
+                    ip=client_ip(request),
+                )
+                messages.success(
+                    request, _("案件 %(ref)s 已保存为草稿，核对无误后请提交。") % {"ref": saved.reference}
+                )
+            else:
+                saved = filing.case_edit(
+                    case=case,
+                    by=request.user,
+                    fields=form.case_fields(),
+                    existing=existing,
+                    new=new,
+                    attachments=uploads(att_fs),
+                )
+                messages.success(request, _("修改已保存。"))
+            return redirect(saved.get_absolute_url())
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
     context = {"form": form, "ach_fs": ach_fs, "inv_fs": inv_fs, "att_fs": att_fs, "case": case}
     status = 400 if request.method == "POST" else 200
     return render(request, "transfers/case_form.html", context, status=status)
@@ -266,19 +263,16 @@ def achievement_inventors(request: HttpRequest, public_id: str, achievement_pk: 
     ]
     formset = InventorEditFormSet(request.POST or None, initial=initial, prefix="inv")
     details = AbstractForm(request.POST or None, initial={"abstract": achievement.abstract})
-    if request.method == "POST":
-        if formset.is_valid() and details.is_valid():
-            try:
-                filing.achievement_set_inventors(
-                    achievement=achievement, by=request.user, inventors=inventors_from(formset),
-                    abstract=details.cleaned_data["abstract"],
-                )
-                messages.success(request, _("完成人与摘要已更新。"))
-                return redirect(case.get_absolute_url())
-            except ActionRefused as refusal:
-                messages.error(request, str(refusal))
-        else:
-            messages.error(request, _("请根据提示修改后再提交。"))
+    if request.method == "POST" and formset.is_valid() and details.is_valid():
+        try:
+            filing.achievement_set_inventors(
+                achievement=achievement, by=request.user, inventors=inventors_from(formset),
+                abstract=details.cleaned_data["abstract"],
+            )
+            messages.success(request, _("完成人与摘要已更新。"))
+            return redirect(case.get_absolute_url())
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
     if case.applicable_rule_pack.publicity_includes_abstract:
         details.fields["abstract"].help_text = ABSTRACT_REQUIRED
     context = {"case": case, "achievement": achievement, "formset": formset, "details": details}
@@ -328,27 +322,24 @@ def notice_correct(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, _("只有技术转移办公室专员可以更正公示中的公示。"))
         return redirect(case.get_absolute_url())
     form = NoticeCorrectionForm(request.POST or None, instance=case)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                notice = case_corrections.case_correct_notice(
-                    case=case, by=request.user, fields=form.corrected_fields(),
-                    reason=form.cleaned_data["reason"], ip=client_ip(request),
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = case_corrections.case_correct_notice(
+                case=case, by=request.user, fields=form.corrected_fields(),
+                reason=form.cleaned_data["reason"], ip=client_ip(request),
+            )
+            notice.refresh_from_db()  # rendered after the correction committed
+            if notice.status == NoticeStatus.PENDING:
+                messages.warning(request, NOTICE_NOT_RENDERED)
+            else:
+                messages.success(
+                    request,
+                    _("已发布更正公示 %(number)s 第 %(version)s 版，原版本已标注为已更正。")
+                    % {"number": notice.number, "version": notice.version},
                 )
-                notice.refresh_from_db()  # rendered after the correction committed
-                if notice.status == NoticeStatus.PENDING:
-                    messages.warning(request, NOTICE_NOT_RENDERED)
-                else:
-                    messages.success(
-                        request,
-                        _("已发布更正公示 %(number)s 第 %(version)s 版，原版本已标注为已更正。")
-                        % {"number": notice.number, "version": notice.version},
-                    )
-                return redirect(case.get_absolute_url())
-            except ActionRefused as refusal:
-                messages.error(request, str(refusal))
-        else:
-            messages.error(request, _("请根据提示修改后再提交。"))
+            return redirect(case.get_absolute_url())
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
     context = {"case": case, "form": form, "restarts": case.applicable_rule_pack.correction_restarts_clock}
     return render(request, "transfers/notice_correct.html", context, status=400 if request.method == "POST" else 200)
 

@@ -153,8 +153,7 @@ class TaskView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self.make_form(request.POST, self._files())
-        if not form.is_valid():
-            messages.error(request, _("请根据提示修改后再提交。"))
+        if not form.is_valid():  # the page's error summary says what to correct (GOV.UK)
             return self.render_page(form, status=400)
         self.form, data = form, form.cleaned_data
         if data["action"] in IRREVERSIBLE and request.POST.get("confirmed") != "yes":

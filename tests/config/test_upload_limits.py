@@ -73,3 +73,12 @@ def test_a_file_over_the_limit_is_refused_on_its_field(settings):
     form = VerifyForm(data={}, files={"pdf": SimpleUploadedFile("公示.pdf", b"%PDF-" + b"x" * 200)})
     assert not form.is_valid()
     assert form.errors["pdf"] == ["文件“公示.pdf”过大（205\xa0字节），上限为 100\xa0字节。"]
+
+
+def test_a_form_with_errors_says_so_once_in_its_summary_not_also_in_a_banner(client, world):
+    """GOV.UK: the error summary is the one place the problems are listed; a vaguer flash above it
+    ("please correct and resubmit") said nothing the summary does not."""
+    client.force_login(world.a.applicant)
+    page = client.post(reverse("transfers:case_create"), {"title": ""}).content.decode()
+    assert page.count('role="alert"') == 1 and 'class="error-summary"' in page
+    assert "请根据提示修改后再提交" not in page

@@ -155,6 +155,21 @@ def test_objection_form_refuses_bad_input(client, world):
     assert not Objection.objects.exists()
 
 
+def test_objection_form_errors_are_summarised_above_the_form_and_linked_to_their_fields(client, world):
+    """GOV.UK: the title says 错误, a summary at the form links each problem to its field; no second,
+    vaguer banner says the same."""
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    response = client.post(notice.get_current_url(), objection_post(reasons="太短"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>错误：" in page
+    summary = page[page.index('class="error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert 'href="#id_reasons"' in summary
+    assert page.index('class="error-summary"') > page.index('id="objection"')  # where the reader is taken
+    assert "请根据提示修改后再提交" not in page
+
+
 def test_objections_are_rate_limited_per_person(client, world, settings):
     notice = Notice.objects.get(case=to_publicity(world.a))
     url = notice.get_current_url()
