@@ -14,6 +14,11 @@ Baselines, in autocommit as the transition is:
 - **locked save**: in a transaction, ``select_for_update().get()`` then ``save(update_fields=["stage"])``
   (what any correct stage change costs at least: read under a lock, write).
 
+And a floor, to tell the database's part from Python's: **the same statements, replayed**: the SQL and
+parameters one transition sent (captured once, from a warm-up move), sent again in one transaction through
+a plain cursor, committed. What it costs is what the database does for a transition; the rest of the
+transition's time is Python (the ORM building those statements, viewflow, the FSM, the services).
+
 Run: ``make bench`` (or ``python -m benchmarks.transitions``; on PostgreSQL with
 ``DJANGO_SETTINGS_MODULE=config.settings.test_postgres``). Prints ratios, never asserts times. Celery
 does not run the outbox delivery inline here (as in production, a worker does it after the commit).
@@ -46,6 +51,21 @@ def _statements(queries: list[dict[str, Any]]) -> int:
     return sum(1 for q in queries if q["sql"].split()[0].upper() not in {"BEGIN", "COMMIT"})
 
 
+def _statements_of(run: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SQL and parameters ``run`` sends, without its transaction's BEGIN and COMMIT."""
+    sent: list[tuple[str, Any]] = []
+
+    def capture(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        assert not many, "a transition sends no executemany"
+        if sql.split()[0].upper() not in {"BEGIN", "COMMIT"}:  # the replay's own transaction holds them
+            sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        run()
+    return sent
+
+
 def main() -> None:
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0, autoclobber=True)  # a test database left by a killed run
@@ -67,6 +87,8 @@ def main() -> None:
     for case in claimed:
         task_claim(task=tasks[case.pk], user=officer)
     spare = [file_case(world.a) for _ in range(ROUNDS + WARMUP)]  # drafts the baselines write to
+    spare_moves = [svc.case_submit(case=file_case(world.a), by=world.a.applicant)]  # the move captured
+    tasks.update({case.pk: open_tasks_of(case).get() for case in spare_moves})
 
     def transition(case: TransferCase) -> Callable[[], Any]:
         task = tasks[case.pk]
@@ -83,9 +105,19 @@ def main() -> None:
                 TransferCase.objects.filter(pk=row.pk).update(stage=Stage.ASSESSMENT)
         return run
 
+    sent = _statements_of(transition(spare_moves.pop()))
+
+    def replayed(case: TransferCase) -> Callable[[], Any]:
+        def run() -> None:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for sql, params in sent:
+                    cursor.execute(sql, params)
+        return run
+
     variants: dict[str, tuple[list[TransferCase], Callable[[TransferCase], Callable[[], Any]]]] = {
         "bare ORM update": (spare, bare_update),
         "locked save": (spare, locked_save),
+        "its statements, replayed": (spare, replayed),
         "transition, task claimed": (claimed, transition),
         "transition, task unclaimed": (unclaimed, transition),
     }

@@ -146,3 +146,37 @@ def test_the_feed_sets_no_cookie(client, world):
     publish(world.a)
     response = client.get(reverse("public:notice_feed"))
     assert response.status_code == 200 and response.has_header("ETag") and not response.cookies
+
+
+def test_a_publication_changes_the_list_at_once(client, world):
+    publish(world.a)
+    listing = client.get(reverse("public:notice_list"))
+    second = publish(world.b)
+    again = client.get(reverse("public:notice_list"), **validators(listing))
+    assert again.status_code == 200 and second.number in text(again)
+    assert client.get(reverse("public:notice_list"), **validators(again)).status_code == 304  # and then settles
+
+
+def test_a_notice_published_out_of_order_reaches_the_list_within_seconds(client, world, monkeypatch):
+    """Two workers render two notices at once: the one that commits last may carry the earlier
+    ``updated_at``, so the newest write does not move. The count of the versions, kept a few seconds under
+    the newest write, catches it once it is counted again: the list lags it by ``LIST_COUNT_TTL`` at most."""
+    import datetime
+    import time
+
+    from django.core.cache.backends import locmem
+
+    from transfers.models import Notice, NoticeStatus
+    from transfers.public_views import LIST_COUNT_TTL
+
+    first, second = publish(world.a), publish(world.b)
+    Notice.objects.filter(pk=first.pk).update(status=NoticeStatus.PENDING)  # still rendering when the reader comes
+    listing = client.get(reverse("public:notice_list"))
+    assert listing.status_code == 200 and first.number not in text(listing)
+    Notice.objects.filter(pk=first.pk).update(  # committed after the second, timestamped before it
+        status=NoticeStatus.IN_PUBLICITY, updated_at=second.updated_at - datetime.timedelta(seconds=1))
+    later = time.time() + LIST_COUNT_TTL + 1
+    monkeypatch.setattr(locmem, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
+    again = client.get(reverse("public:notice_list"), **validators(listing))
+    assert again.status_code == 200 and first.number in text(again)
+    assert client.get(reverse("public:notice_list"), **validators(again)).status_code == 304  # and then settles

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -62,8 +63,9 @@ def test_each_public_page_takes_at_most_five_queries_however_many_notices(client
     publish(world.b)
     pages = {**PAGES, "notice": (notice.get_current_url(), {}), "superseded version": (
         notice.get_absolute_url().replace("/v2/", "/v1/"), {})}
-    def cold(url, params):  # as the first reader after a start: the rule packs not read yet
+    def cold(url, params):  # as the first reader after a start: the rule packs not read, nothing cached
         rules._PACKS.clear()
+        cache.clear()
         return len(queries(client, url, params))
 
     few = {page: cold(url, params) for page, (url, params) in pages.items()}
@@ -75,6 +77,9 @@ def test_each_public_page_takes_at_most_five_queries_however_many_notices(client
     assert many["notice"] <= 3 and many["superseded version"] <= 3
     # the rules, immutable, are read once per process: the next reader's page reads them no more
     assert len(queries(client, *pages["notice"])) == many["notice"] - 1
+    # the list's count of versions is kept under the newest write: the next reader's list does not count
+    assert cold(*pages["list"]) == many["list"]
+    assert len(queries(client, *pages["list"])) == many["list"] - 1
 
 
 def test_a_notice_page_shows_the_version_asked_for_and_links_the_current_one(client, world):
