@@ -138,10 +138,13 @@ def main() -> None:
 
     base = statistics.median(times["bare ORM update"])
     print(f"\n{connection.vendor}, {ROUNDS} rounds (each variant once per round, interleaved)\n")
-    print(f"{'':30} {'median ms':>10} {'rate ×bare':>11} {'statements':>11}")
+    locked = statistics.median(times["locked save"])
+    replay = statistics.median(times["its statements, replayed"])
+    print(f"{'':30} {'median ms':>10} {'rate ×bare':>11} {'×locked save':>13} {'×replayed':>10} {'statements':>11}")
     for name in variants:
         median = statistics.median(times[name])
-        print(f"{name:30} {median:10.3f} {base / median:11.3f} {statements[name]:11d}")
+        print(f"{name:30} {median:10.3f} {base / median:11.3f} {locked / median:13.3f} {replay / median:10.3f} "
+              f"{statements[name]:11d}")
     worst = max(statements["transition, task claimed"], statements["transition, task unclaimed"])
     rate = base / statistics.median(times["transition, task unclaimed"])
     print(f"\ntarget: ≤ 15 statements ({'met' if worst <= 15 else 'NOT met'}: {worst}); "
