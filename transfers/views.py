@@ -40,7 +40,7 @@ from .selectors.rules import rules_applied
 from .services import cases as case_services
 from .services import corrections as case_corrections
 from .services import filing
-from .services.contracts import MONEY_STAGES
+from .services.contracts import MONEY_STAGES, REWARD_STAGES
 from .services.errors import ActionRefused
 from .services.notices import may_retry_notice, notice_retry, pending_notice
 from .services.snapshots import revision_changes
@@ -128,12 +128,14 @@ def money_context(user: Any, case: TransferCase) -> dict[str, Any]:
     if case.stage not in MONEY_STAGES and not Contract.objects.filter(case=case).exists():
         return {"shows_money": False}
     contract, receipts = money_of(case)
+    officer = permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER])
     return {
         "shows_money": True,
         "contract": contract,
         "receipts": receipts,
-        "can_record_money": case.stage in MONEY_STAGES
-        and permissions.has_role(user, case.institution_id, [Role.TTO_OFFICER]),
+        "can_record_money": case.stage in MONEY_STAGES and officer,
+        # a terminated case's income received is still shared, its reward notices answered, its rewards paid
+        "can_distribute": case.stage in REWARD_STAGES and officer,
     }
 
 

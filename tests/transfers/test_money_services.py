@@ -418,3 +418,42 @@ def test_nobody_approves_their_own_proposal_and_a_return_needs_a_reason(world, c
     assert refused.value.code == "forbidden"
     distribution.refresh_from_db()
     assert distribution.status == Distribution.Status.PROPOSED and distribution.decided_by is None
+
+
+def test_a_terminated_case_still_shares_the_income_it_received(client, world, contracted):
+    """The counterparty stops paying and the case is terminated in 实施: no more contract or income is
+    recorded, but what came in before is still split, returned, adjusted, approved and published
+    (促进科技成果转化法 第四十五条), from the services and from the case page."""
+    from django.urls import reverse
+
+    from transfers.services import cases as svc
+    from workflows.services import case_act, task_execute
+
+    case, first = contracted
+    officer, head = world.a.tto_officer, world.a.tto_head
+    second = receipt_record(case=case, by=officer, data=receipt("5", deductions=()))
+    distribution = distribution_propose(receipt=first, by=officer, ratios=Ratios(D("70"), D("30")))
+    task_execute(task=approval_task(distribution), user=head, run=lambda: distribution_decide(
+        distribution=distribution, by=head, approve=False, comment="请补充职称"))
+    case_act(case=case, user=officer, run=lambda: svc.case_terminate(
+        case=case, by=officer, reason="受让方停止付款，合同解除。"))
+    case.refresh_from_db()
+    assert case.stage == Stage.TERMINATED
+
+    with pytest.raises(ActionRefused) as refused:
+        receipt_record(case=case, by=officer, data=receipt("1", deductions=()))
+    assert refused.value.code == "terminated" and "已到账收入仍可拟定分配方案" in str(refused.value)
+    client.force_login(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert reverse("transfers:receipt_new", args=[case.public_id]) not in page
+    # the returned distribution is adjusted and approved; the other receipt gets its own
+    assert reverse("transfers:distribution_adjust", args=[case.public_id, distribution.pk]) in page
+    assert reverse("transfers:distribution_new", args=[case.public_id, second.pk]) in page
+    distribution_adjust(distribution=distribution, by=officer, reason="补充职称",
+                        changes=[ShareChange(s.position, s.amount, "副教授") for s in distribution.shares.all()])
+    task_execute(task=approval_task(distribution), user=head, run=lambda: distribution_decide(
+        distribution=distribution, by=head, approve=True))
+    distribution.refresh_from_db()
+    assert distribution.status == Distribution.Status.PUBLISHED  # its reward notice public
+    other = distribution_propose(receipt=second, by=officer, ratios=Ratios(D("70"), D("30")))
+    assert other.net == D("5") and other.team_amount == D("3.5")

@@ -43,6 +43,10 @@ from .locking import lock_case
 
 #: the stages in which the money of a case is recorded: after publicity, and after completion
 MONEY_STAGES = (Stage.IMPLEMENTATION, Stage.COMPLETED)
+#: where the income already received is still shared and its rewards paid: a case terminated in 实施 (the
+#: counterparty stopped paying) owes its inventors their part of what came in before
+#: (《中华人民共和国促进科技成果转化法》第四十五条: rewards "从该项科技成果转让净收入或者许可净收入中提取")
+REWARD_STAGES = (*MONEY_STAGES, Stage.TERMINATED)
 #: instalments of one contract (a schedule, not a ledger)
 MAX_INSTALMENTS = 60
 #: how far after signing an instalment may fall due
@@ -123,12 +127,22 @@ def require_officer(case: TransferCase, by: Any) -> None:
 
 
 def require_money_stage(case: TransferCase) -> None:
+    """A contract and income are recorded in 实施 and after it is completed."""
+    if case.stage == Stage.TERMINATED:
+        raise ActionRefused(
+            _("案件已终止，不能再登记合同与收入；已到账收入仍可拟定分配方案、发放奖励。"), code="terminated")
     if case.stage not in MONEY_STAGES:
         raise ActionRefused(
             _("案件当前处于“%(stage)s”环节：公示期满进入实施后，才能登记合同与收入。")
             % {"stage": case.get_stage_display()},
             code="wrong_stage",
         )
+
+
+def require_reward_stage(case: TransferCase) -> None:
+    """The income received is shared from 实施 on, and still after the case is completed or terminated."""
+    if case.stage not in REWARD_STAGES:
+        require_money_stage(case)  # says why: not yet in 实施
 
 
 def money(value: Decimal | str | None, label: str, *, positive: bool = True) -> Decimal:

@@ -32,7 +32,7 @@ from ..models import Distribution, Inventor, Receipt, ReceiptKind, RewardShare, 
 from ..money import HUNDRED, UNIT, Contributor, split_exact, split_protected, split_team
 from ..validators import format_wan_yuan
 from .cases import record_audit, require_text
-from .contracts import line, require_money_stage, require_officer
+from .contracts import line, require_officer, require_reward_stage
 from .errors import ActionRefused
 from .locking import lock_case
 from .rules import floors_for
@@ -214,7 +214,7 @@ def distribution_propose(
     with transaction.atomic():
         locked = lock_case(case)
         require_officer(locked, by)
-        require_money_stage(locked)
+        require_reward_stage(locked)
         receipt = Receipt.objects.select_for_update().select_related("contract").get(pk=receipt.pk)
         if Distribution.objects.filter(receipt=receipt).exists():
             raise ActionRefused(_("这笔收入已拟定分配方案。"), code="distributed")
@@ -289,7 +289,7 @@ def distribution_adjust(
     with transaction.atomic():
         locked = lock_case(case)
         require_officer(locked, by)
-        require_money_stage(locked)
+        require_reward_stage(locked)
         distribution = Distribution.objects.select_for_update().select_related("rule_pack").get(pk=distribution.pk)
         if not distribution.adjustable:
             raise ActionRefused(_("分配方案已审批，不能再调整。"), code="not_proposed")
