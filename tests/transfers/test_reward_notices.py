@@ -179,6 +179,14 @@ def test_an_upheld_objection_withdraws_the_notice_and_returns_the_split(client, 
     renewed = current_reward_notice(distribution)
     assert renewed.number != notice.number and renewed.number.endswith("-002")
     assert renewed.status == NoticeStatus.IN_PUBLICITY
+    # while the new notice renders, the case page shows it coming, not the withdrawn one as current
+    Notice.objects.filter(pk=renewed.pk).update(status=NoticeStatus.PENDING, pdf_sha256="")
+    client.force_login(world.a.tto_officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    money = page[page.index('id="money"'):]
+    money = money[:money.index('<section class="card"')]
+    assert renewed.number in money and "公示文件生成中" in money
+    assert notice.number not in money and "撤销原因" not in money
 
 
 def test_people_are_paid_after_the_period_and_the_case_then_completes(world, contracted):

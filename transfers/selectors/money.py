@@ -11,9 +11,10 @@ from ..services.reward_notices import payable_problem
 
 def money_of(case: TransferCase) -> tuple[Contract | None, list[Any]]:
     """The contract and its receipts; each receipt's distribution carries ``notice`` (its current reward
-    notice: the latest published version, else the one rendering), ``rendering`` (a version is still
-    being rendered), ``answerable`` (an objection suspends it and no answer is rendering) and ``payable``
-    (``services.reward_notices.payable_problem`` finds nothing), in three queries however many receipts."""
+    notice: the latest published version, else (or after a withdrawn one) the one rendering),
+    ``rendering`` (a version is still being rendered), ``answerable`` (an objection suspends it and no
+    answer is rendering) and ``payable`` (``services.reward_notices.payable_problem`` finds nothing), in
+    three queries however many receipts."""
     contract = (Contract.objects.filter(case=case).select_related("document", "certificate")
                 .prefetch_related("instalments").first())
     if contract is None:
@@ -28,7 +29,10 @@ def money_of(case: TransferCase) -> tuple[Contract | None, list[Any]]:
         assert version.distribution_id is not None
         if version.status == NoticeStatus.PENDING:
             rendering.add(version.distribution_id)
-        if version.status != NoticeStatus.PENDING or version.distribution_id not in current:
+        shown = current.get(version.distribution_id)
+        # a version rendering shows until one is published, and after a withdrawn one: an upheld objection
+        # withdrew it and the adjusted split's new notice is on its way (a correction of a live one is not)
+        if version.status != NoticeStatus.PENDING or shown is None or shown.status == NoticeStatus.WITHDRAWN:
             current[version.distribution_id] = version
     for receipt in receipts:
         distribution = receipt.distribution_or_none
