@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import notices, reward_notices
+from .services import notices, orphans, reward_notices
 from .services.publicity import publicity_close_due
 
 
@@ -25,3 +25,9 @@ def publish_pending_notices() -> list[str]:
 def close_due_reward_notices() -> list[str]:
     """Reward notices whose period is over: ended (the people may be paid from then on anyway)."""
     return reward_notices.reward_notices_close_due()
+
+
+@shared_task(name="transfers.tasks.sweep_orphan_files", ignore_result=True)
+def sweep_orphan_files() -> list[str]:
+    """Stored files a rolled-back transaction left, a day old (``services.orphans``)."""
+    return orphans.orphan_files_sweep()

@@ -171,6 +171,7 @@ CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {"task": "workflows.tasks.fire_timers", "schedule": 60.0},
     "stage-deadlines": {"task": "workflows.tasks.stage_deadlines", "schedule": 600.0},
     "sweep-stash": {"task": "workflows.tasks.sweep_stash", "schedule": 3600.0},
+    "sweep-orphan-files": {"task": "transfers.tasks.sweep_orphan_files", "schedule": 6 * 3600.0},
     "close-due-publicity": {"task": "transfers.tasks.close_due_publicity", "schedule": 300.0},
     "close-due-reward-notices": {"task": "transfers.tasks.close_due_reward_notices", "schedule": 300.0},
     "publish-pending-notices": {"task": "transfers.tasks.publish_pending_notices", "schedule": 120.0},
