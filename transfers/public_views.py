@@ -346,7 +346,8 @@ def notice_version_pdf(request: HttpRequest, number: str, version: int) -> FileR
 @public_page()
 def verify(request: HttpRequest) -> HttpResponse:
     """Is this PDF (or this SHA-256) an authentic notice, which version, is it current?"""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # an empty form sent is still checked (and told what is missing)
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     result: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         digest = form.cleaned_data["sha256"]

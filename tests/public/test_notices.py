@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import socket
 
 import pytest
@@ -213,7 +214,21 @@ def test_verify_tells_authentic_from_forged(client, world):
     assert "未找到" in forged
     by_hash = client.post(reverse("public:verify"), {"sha256": notice.pdf_sha256.upper()}).content.decode()
     assert "真实有效" in by_hash
-    assert client.post(reverse("public:verify"), {"sha256": "xyz"}).status_code == 400
+    bad = client.post(reverse("public:verify"), {"sha256": "xyz"})
+    page = bad.content.decode()
+    assert bad.status_code == 400 and "<title>错误：" in page
+    assert 'class="error-summary"' in page and 'href="#id_sha256"' in page and "64 位十六进制" in page
+    empty = client.post(reverse("public:verify"), {}).content.decode()
+    assert 'class="error-summary"' in empty and "请上传 PDF 文件或粘贴其 SHA-256" in empty
+
+
+def test_public_forms_leave_checking_to_the_server_whose_errors_say_what_to_fix(client, world):
+    """GOV.UK: the browser's own bubbles are switched off (``novalidate``), so every problem comes back in
+    the page's error summary, in the reader's language."""
+    notice = Notice.objects.get(case=to_publicity(world.a))
+    for url in (notice.get_current_url(), reverse("public:verify"), reverse("login")):
+        forms = re.findall(r'<form method="post"[^>]*>', client.get(url).content.decode())
+        assert forms and all("novalidate" in form for form in forms if "setlang" not in form), (url, forms)
 
 
 def test_html_in_fields_is_escaped_and_nothing_is_fetched(client, world, monkeypatch):
