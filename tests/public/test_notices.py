@@ -86,7 +86,13 @@ def test_public_pages_show_only_published_notices(client, world):
     assert notice.number in client.get(reverse("public:notice_list"), {"q": "AAA大学"}).content.decode()
     assert notice.number in client.get(reverse("public:notice_list"), {"mode": "assignment"}).content.decode()
     assert notice.number not in client.get(reverse("public:notice_list"), {"mode": "spin_off"}).content.decode()
-    assert notice.number not in client.get(reverse("public:notice_list"), {"q": "不存在的成果"}).content.decode()
+    nothing = client.get(reverse("public:notice_list"), {"q": "不存在的成果"}).content.decode()
+    assert notice.number not in nothing and "找到 0 条公示" in nothing and 'href="?">清除筛选' in nothing
+    found = client.get(reverse("public:notice_list"), {"q": "耐旱马铃薯"}).content.decode()
+    assert "找到 1 条公示" in found and '<label for="notice-q">搜索</label>' in found
+    assert "共 1 条公示" in listing and "清除筛选" not in listing
+    english = client.get(reverse("public:notice_list"), {"q": "耐旱马铃薯"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 notice found" in english
     assert notice.number not in client.get(reverse("public:notice_list"), {"status": "ended"}).content.decode()
     assert notice.number in client.get(reverse("public:notice_feed")).content.decode()
 
