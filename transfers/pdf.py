@@ -8,7 +8,8 @@ second wall, so that no HTML reaching the renderer can make the server fetch a U
 The two 17 MB font files are read and registered once per process (one font configuration, and the
 print stylesheet parsed against it, shared by every render under a lock), WeasyPrint's object for each
 font is made once per process too (``CompactFonts``), and each embedded font keeps only the glyphs the
-notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB.
+notice uses (``CompactCidFont``): about 50 KB a notice instead of 330 KB, cut from a face of the font's CFF
+table alone (``_cff_face``).
 ``benchmarks/notice_pdf.py`` measures it (docs/performance.md).
 """
 
@@ -23,12 +24,14 @@ import logging
 import re
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urljoin, urlsplit
 
+import cffi
 import pydyf
 import qrcode
 from django.conf import settings
@@ -43,6 +46,7 @@ from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: the base URL the renderer resolves relative links against; a host that cannot exist
 STATIC_HOST = "static.tto.invalid"
@@ -134,6 +138,7 @@ def typesetter() -> Typesetter:
     never loads 35 MB of fonts). Call with ``_render_lock`` held."""
     global _typesetter
     if _typesetter is None or not _typesetter.intact():
+        release_cff_faces()  # those of the fonts of the last configuration, if any
         fonts = FontConfiguration()
         url = urljoin(BASE_URL, settings.STATIC_URL + PRINT_STYLESHEET)
         stylesheet = CSS(url=url, url_fetcher=StaticOnlyFetcher(), font_config=fonts)  # reads the fonts
@@ -153,6 +158,7 @@ def release_fonts() -> None:
             return
         folder = getattr(_typesetter.fonts, "_folder", None)  # WeasyPrint's own attribute
         _typesetter = None
+        release_cff_faces()
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
         gc.collect()
@@ -168,13 +174,39 @@ def typeset(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Any:
 
 
 def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """An A4 PDF/UA-1 of ``html``, typeset by ``typeset``."""
+    """An A4 PDF/UA-1 of ``html``, typeset by ``typeset`` (on a stack with room for it: ``on_a_roomy_stack``)."""
+    return on_a_roomy_stack(_render_pdf, html, fetcher)
+
+
+def _render_pdf(html: str, fetcher: StaticOnlyFetcher | None) -> bytes:
     with _render_lock:
         document = typeset(html, fetcher=fetcher)
         document.fonts = CompactFonts(typesetter().drawn_fonts)  # filled as the pages are drawn
         result = document.write_pdf(finisher=_declare_bare_cff, pdf_variant=PDF_VARIANT)
     assert result is not None
     return bytes(result)
+
+
+#: the room ``on_a_roomy_stack`` reserves on CPython's frame stack, in bytes: a render's frames take
+#: 30 to 50 KB at their deepest
+ROOMY_STACK = 128 * 1024
+
+
+def on_a_roomy_stack(function: Callable[..., T], /, *args: Any) -> T:
+    """``function(*args)``, called from a frame that holds ``ROOMY_STACK`` bytes of CPython's frame stack.
+
+    CPython 3.11 keeps the frames of running Python functions in chunks of 16 KB that it maps with ``mmap``
+    when a call does not fit in the current one, and unmaps as soon as the call that opened a chunk returns.
+    WeasyPrint's layout recurses deeply, and its depth goes back and forth across such a boundary hundreds of
+    times a notice: 300 to 1,100 ``mmap``/``munmap`` pairs, each with its page faults, 2 ms of the kernel's
+    time for a one-page notice and 10 ms for a package of 8 achievements. This frame (its code
+    declares a value stack of ``ROOMY_STACK`` bytes, never touched) does not fit in a 16 KB chunk, so CPython
+    maps a chunk of twice its size for it, once; every frame of the render then fits in the rest of that
+    chunk, whose pages are only faulted in as they are reached. On other Pythons it is only a larger frame."""
+    return function(*args)
+
+
+on_a_roomy_stack.__code__ = on_a_roomy_stack.__code__.replace(co_stacksize=ROOMY_STACK // 8)
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,7 +271,7 @@ class CompactCidFont(Font):
                     and "fvar" not in self.tables and not (self.png or self.svg or self.colr))
         cff = None
         if suitable and _cids_are_glyph_ids(self.hash, self.hb_face):
-            cff = _cff_subset(self.hb_face, glyphs, hinting=hinting, notdef_outline=bool(self.missing))
+            cff = _cff_subset(_cff_face(self.hb_face), glyphs, hinting=hinting, notdef_outline=bool(self.missing))
         if cff is None or not {_cid_name(glyph) for glyph in glyphs} <= set(_charset(cff) or ()):
             super().subset(to_unicode, hinting)
             return
@@ -291,6 +323,61 @@ def _declare_bare_cff(document: Any, pdf: pydyf.PDF) -> None:
 
 #: the tables WeasyPrint drops from the fonts it embeds (layout is done; the PDF positions each glyph)
 _DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+
+
+#: HarfBuzz's face builder, which WeasyPrint does not declare, from the library WeasyPrint loaded (None if the
+#: library found is another one: faces must never pass from one copy of HarfBuzz to another)
+_face_builder_ffi = cffi.FFI()
+_face_builder_ffi.include(ffi)
+_face_builder_ffi.cdef("""
+    hb_face_t * hb_face_builder_create (void);
+    hb_bool_t hb_face_builder_add_table (hb_face_t *face, hb_tag_t tag, hb_blob_t *blob);
+    hb_face_t * hb_face_reference (hb_face_t *face);
+""")
+
+
+def _load_face_builder() -> Any:
+    try:
+        library = _face_builder_ffi.dlopen("libharfbuzz.so.0")
+    except OSError:
+        return None
+    same = ffi.cast("void *", library.hb_face_reference) == ffi.cast("void *", harfbuzz.hb_face_reference)
+    return library if same else None
+
+
+_face_builder = _load_face_builder()
+#: the address of a font's HarfBuzz face → (a reference to that face, which keeps the address from being
+#: reused, and the face of its CFF and maxp tables alone); see ``_cff_face``
+_cff_faces: dict[int, tuple[Any, Any]] = {}
+
+
+def _cff_face(face: Any) -> Any:
+    """A HarfBuzz face of ``face``'s CFF and maxp tables only (the same bytes, not a copy), made once a process.
+
+    HarfBuzz 6 subsetting a face to some glyphs first reads the whole cmap table to keep the characters that
+    map to them, and for Source Han Sans that is 3.4 ms of the 3.7 a subset took; the bare CFF font we embed
+    has no cmap (the PDF's ToUnicode maps the codes to text). Without it, HarfBuzz also stops adding the
+    glyphs of variation sequences that the document does not use. The glyphs kept, their outlines and their
+    CIDs are the same. Anything else (no builder in this HarfBuzz) subsets the font's own face."""
+    if _face_builder is None:
+        return face
+    key = int(ffi.cast("uintptr_t", face))
+    if key not in _cff_faces:
+        built = _face_builder.hb_face_builder_create()
+        for tag in (b"CFF ", b"maxp"):
+            table = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(tag, -1))
+            _face_builder.hb_face_builder_add_table(built, harfbuzz.hb_tag_from_string(tag, -1), table)
+            harfbuzz.hb_blob_destroy(table)  # the builder holds its own reference
+        _cff_faces[key] = (_face_builder.hb_face_reference(face), built)
+    return _cff_faces[key][1]
+
+
+def release_cff_faces() -> None:
+    """Let HarfBuzz free the faces ``_cff_face`` made (with the process's fonts, ``release_fonts``)."""
+    for source, built in _cff_faces.values():
+        harfbuzz.hb_face_destroy(built)
+        harfbuzz.hb_face_destroy(source)
+    _cff_faces.clear()
 
 
 def _cff_subset(face: Any, glyphs: list[int], *, hinting: bool, notdef_outline: bool) -> bytes | None:

@@ -4,6 +4,7 @@ package of many achievements laid out cleanly over pages, and a renderer that fe
 import io
 import re
 import socket
+from collections.abc import Callable
 
 import pytest
 from pypdf import PdfReader
@@ -172,6 +173,62 @@ def test_every_character_is_drawn_with_its_own_glyph_from_our_font():
                 assert ours.value == theirs.value, character
                 checked.add(character)
     assert set(text.replace(" ", "")) <= checked
+
+
+def test_the_fonts_are_subset_from_their_cff_table_alone_made_once_per_process():
+    """HarfBuzz 6 read the whole cmap of Source Han Sans (3.4 ms a font a render) before subsetting a face to
+    some glyphs; the bare CFF font embedded has no cmap, so the subset is cut from a face of the CFF and maxp
+    tables alone, made once a process and let go with the fonts."""
+    from weasyprint.text.ffi import harfbuzz
+
+    from transfers import pdf
+
+    assert pdf._face_builder is not None  # the HarfBuzz WeasyPrint loaded, not another copy
+    render_pdf("<html lang='zh-CN'><h1>公示</h1><p>公示</p></html>")
+    faces = dict(pdf._cff_faces)
+    render_pdf("<html lang='zh-CN'><h1>关于</h1><p>马堃</p></html>")
+    assert len(faces) == 2 and pdf._cff_faces == faces  # one a font, kept
+
+    def length(face: object, tag: bytes) -> int:
+        table = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(tag, -1))
+        try:
+            return int(harfbuzz.hb_blob_get_length(table))
+        finally:
+            harfbuzz.hb_blob_destroy(table)
+
+    for source, built in faces.values():
+        assert length(built, b"cmap") == 0 < length(source, b"cmap")
+        assert length(built, b"CFF ") == length(source, b"CFF ") > 0
+        assert harfbuzz.hb_face_get_glyph_count(built) == harfbuzz.hb_face_get_glyph_count(source) == 65535
+    pdf.release_fonts()
+    assert pdf._cff_faces == {}
+
+
+def test_a_render_runs_on_a_frame_stack_it_does_not_map_and_unmap_over_and_over():
+    """CPython 3.11 maps a 16 KB chunk of frame stack when a call does not fit and unmaps it when that call
+    returns; WeasyPrint's layout went back and forth across such a boundary a thousand times a notice (a
+    page fault or four each time). ``on_a_roomy_stack`` runs a function where its frames fit, in one chunk."""
+    import resource
+
+    from transfers.pdf import ROOMY_STACK, on_a_roomy_stack
+
+    def descend(depth: int) -> int:
+        return 0 if depth == 0 else descend(depth - 1) + 1
+
+    def back_and_forth() -> int:
+        return sum(descend(300) for _ in range(400))  # 300 frames, about 30 KB: past a chunk boundary
+
+    def faults(function: Callable[[], object]) -> int:
+        function()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        function()
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+    assert on_a_roomy_stack.__code__.co_stacksize * 8 == ROOMY_STACK >= 64 * 1024
+    plain = min(faults(back_and_forth) for _ in range(3))
+    if plain < 400:
+        pytest.skip(f"this Python keeps its frame stack mapped ({plain} page faults going back and forth)")
+    assert min(faults(lambda: on_a_roomy_stack(back_and_forth)) for _ in range(3)) < plain / 10
 
 
 def test_renders_in_two_threads_at_once_each_get_their_own_text():
