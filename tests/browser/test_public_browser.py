@@ -40,9 +40,10 @@ def test_public_finds_downloads_verifies_and_objects(live_server, browser, setti
 
     # find it in the public list by searching for a word of the achievement
     page.goto(live_server.url + "/notices/")
-    page.fill("input[name=q]", "耐旱马铃薯")
-    page.click("form.filters button")
-    assert "q=" in page.url
+    search = page.get_by_role("search", name="查找公示")
+    search.get_by_label("搜索").fill("耐旱马铃薯")  # the field found by its visible label
+    search.get_by_role("button", name="查询").click()
+    assert "q=" in page.url and "找到 1 条公示" in page.locator("main").inner_text()
     table = page.locator("table.list").inner_text()
     assert notice.number in table
     page.click(f"table.list a:has-text('{notice.title}')")
