@@ -181,7 +181,8 @@ def _filing_forms(request: HttpRequest, case: TransferCase | None) -> tuple[Any,
         editing=case is not None,
     )
     achievement_forms = NewAchievementFormSet(data, prefix="ach")
-    if institution is not None and institution.rule_pack.publicity_includes_abstract:
+    pack = case.applicable_rule_pack if case else institution.rule_pack if institution else None
+    if pack is not None and pack.publicity_includes_abstract:  # the pack its submission is checked against
         for row in [*achievement_forms.forms, achievement_forms.empty_form]:
             row.fields["abstract"].help_text = ABSTRACT_REQUIRED
     return (

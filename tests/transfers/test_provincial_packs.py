@@ -204,6 +204,23 @@ def test_the_filing_form_says_the_abstract_is_required_where_the_province_asks_f
     assert hint in client.get(reverse("transfers:case_create")).content.decode()
 
 
+def test_a_returned_case_asks_for_the_abstract_its_pinned_pack_requires(client, world):
+    """The pack pinned at submission decides the resubmission, not the one the institution uses today."""
+    from workflows.services import case_act
+
+    national = world.a.institution.rule_pack
+    use(world.a, "henan")
+    case = svc.case_submit(case=file_case(world.a, new=[with_abstract("一种荞麦面条加工方法", "挤压成型。")]),
+                           by=world.a.applicant)
+    officer = world.a.tto_officer
+    case_act(case=case, user=officer, run=lambda: svc.case_return(case=case, by=officer, comment="请补充材料。"))
+    world.a.institution.rule_pack = national
+    world.a.institution.save(update_fields=["rule_pack"])
+    client.force_login(world.a.applicant)
+    page = client.get(reverse("transfers:case_edit", args=[case.public_id])).content.decode()
+    assert "本单位适用的规则要求公示每项成果的内容摘要" in page
+
+
 def test_an_abstract_missing_at_submission_is_added_on_the_achievements_page(client, world):
     use(world.a, "henan")
     draft = file_case(world.a, new=[achievement_data(title="一种荞麦面条加工方法")])
