@@ -30,8 +30,26 @@ HAN_RUN = re.compile(f"[{_HAN}](?:[{_HAN}{_CJK_PUNCTUATION}0-9A-Za-z%.\\-]*[{_HA
 DATA_LANGUAGE = "zh-Hans"
 
 
-def _page_in_chinese() -> bool:
+def page_in_chinese() -> bool:
     return (translation.get_language() or "").startswith("zh")
+
+
+def _mark_runs(text: str) -> str:
+    """Each run of Chinese in ``text`` (escaped already) wrapped in ``<span lang="zh-Hans">``."""
+    return HAN_RUN.sub(lambda m: f'<span lang="{DATA_LANGUAGE}">{m.group(0)}</span>', text)
+
+
+#: a tag (or a comment) of rendered HTML, the text between two of them being what a reader reads
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def mark_chinese_runs(html: str) -> str:
+    """Rendered HTML with each run of Chinese in its text (never in a tag or an attribute) wrapped in
+    ``<span lang="zh-Hans">``, for a page in another language whose values are Chinese."""
+    parts = _TAG.split(html)
+    for i in range(0, len(parts), 2):  # the text between the tags
+        parts[i] = _mark_runs(parts[i])
+    return "".join(parts)
 
 
 @register.filter
@@ -39,7 +57,7 @@ def zh(value: Any) -> SafeString:
     """A value people entered, escaped; on a page in another language, if it holds Chinese, wrapped in
     ``<span lang="zh-Hans">`` so that a screen reader reads it as Chinese (WCAG 3.1.2)."""
     text = conditional_escape("" if value is None else value)
-    if _page_in_chinese() or not HAN.search(str(text)):
+    if page_in_chinese() or not HAN.search(str(text)):
         return text
     return format_html('<span lang="{}">{}</span>', DATA_LANGUAGE, text)
 
@@ -48,7 +66,7 @@ def zh(value: Any) -> SafeString:
 def zh_lang(value: Any) -> str:
     """`` lang="zh-Hans"`` for the element holding ``value`` (a search box's words), if it is Chinese on a
     page in another language; nothing otherwise."""
-    if _page_in_chinese() or not HAN.search(str(value or "")):
+    if page_in_chinese() or not HAN.search(str(value or "")):
         return ""
     return format_html(' lang="{}"', DATA_LANGUAGE)
 
@@ -59,9 +77,9 @@ def zh_runs(value: Any) -> SafeString:
     an achievement and its kind), escaped; on a page in another language each run of Chinese in it is
     wrapped in ``<span lang="zh-Hans">``. For text (and ``<br>``), never for markup with attributes."""
     text = conditional_escape("" if value is None else value)
-    if _page_in_chinese():
+    if page_in_chinese():
         return text
-    return mark_safe(HAN_RUN.sub(lambda m: f'<span lang="{DATA_LANGUAGE}">{m.group(0)}</span>', text))  # escaped above
+    return mark_safe(_mark_runs(text))  # escaped above
 
 
 @register.filter
@@ -70,7 +88,7 @@ def zh_widget(bound: BoundField) -> SafeString:
     or text area holding Chinese, on each Chinese ``<option>`` (institutions, achievements, people), and
     round the Chinese in the label of each radio or tick box."""
     widget = bound.field.widget
-    if _page_in_chinese():
+    if page_in_chinese():
         return bound.as_widget()
     if not isinstance(widget, ChoiceWidget):
         value = bound.value()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 import threading
 from collections import OrderedDict
 from decimal import Decimal
@@ -29,7 +28,7 @@ from ..models import (
     Valuation,
 )
 from ..validators import format_wan_yuan, wan_yuan_to_capitals
-from .a11y import DATA_LANGUAGE, HAN_RUN, _page_in_chinese
+from .a11y import mark_chinese_runs, page_in_chinese
 
 register = template.Library()
 
@@ -57,19 +56,6 @@ _NOTICE_BODIES: OrderedDict[tuple[int, Any, str], SafeString] = OrderedDict()
 _NOTICE_BODIES_LOCK = threading.Lock()
 
 
-#: a tag (or a comment) of rendered HTML, the text between two of them being what a reader reads
-_TAG = re.compile(r"(<[^>]*>)")
-
-
-def mark_chinese_runs(html: str) -> str:
-    """Rendered HTML with each run of Chinese in its text (never in a tag or an attribute) wrapped in
-    ``<span lang="zh-Hans">``, for a page in another language whose values are Chinese."""
-    parts = _TAG.split(html)
-    for i in range(0, len(parts), 2):  # the text between the tags
-        parts[i] = HAN_RUN.sub(lambda m: f'<span lang="{DATA_LANGUAGE}">{m.group(0)}</span>', parts[i])
-    return "".join(parts)
-
-
 @register.simple_tag
 def notice_body(notice: Any) -> SafeString:
     """A published notice's text on its public page. What it prints is frozen at issue (the content is
@@ -83,7 +69,7 @@ def notice_body(notice: Any) -> SafeString:
             _NOTICE_BODIES.move_to_end(key)
             return kept
     html: str = render_to_string(notice.body_template, {"notice": notice, "c": notice.content})
-    if not _page_in_chinese():  # the labels are the reader's language, the frozen values Chinese (WCAG 3.1.2)
+    if not page_in_chinese():  # the labels are the reader's language, the frozen values Chinese (WCAG 3.1.2)
         html = mark_chinese_runs(html)
     body = mark_safe(html)
     with _NOTICE_BODIES_LOCK:

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext, pgettext
 from viewflow.workflow.models import Task
 
 from transfers import wording
-from transfers.templatetags.a11y import DATA_LANGUAGE, HAN, _page_in_chinese
+from transfers.templatetags.a11y import DATA_LANGUAGE, HAN, page_in_chinese
 
 from ..selectors import inbox
 
@@ -40,7 +40,7 @@ def plain_select(bound: Any) -> SafeString:
     templates per option, most of a list page's time for four short menus. Chinese options on a page
     in another language carry ``lang`` (as ``a11y.zh_widget`` does)."""
     chosen = "" if bound.value() is None else str(bound.value())
-    mark = not _page_in_chinese()
+    mark = not page_in_chinese()
     options = format_html_join(
         "",
         '<option value="{}"{}{}>{}</option>',
@@ -84,7 +84,7 @@ def task_table_rows(context: Any, rows: list[Any], kind: str, shows_due: bool) -
     }.items()}
     page = _Page(kind=kind, shows_due=shows_due, reader_pk=request.user.pk, words=words,
                  csrf=escape(get_token(request)), here=escape(request.get_full_path()),
-                 marks_chinese=not _page_in_chinese())
+                 marks_chinese=not page_in_chinese())
     return mark_safe("\n".join(page.row(row) for row in rows))
 
 
